@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export PYTHONDONTWRITEBYTECODE := 1
+
+# Debian packages: what the app needs to run (WeasyPrint), and what the tests need besides.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils
+
+.PHONY: help run test venv system-run system-test demo test-suite lint migrations-check clean
+
+help:
+	@echo "make run   - installe, migre, charge la démo et sert l'application sur http://127.0.0.1:8000"
+	@echo "make test  - PostgreSQL et Redis jetables, toute la suite (unitaires, navigateur), lint, migrations"
+
+$(UV):
+	@$(PYTHON) -m venv $(TOOLS) 2>/dev/null || { bash .ci/apt-install.sh python3-venv && rm -rf $(TOOLS) && $(PYTHON) -m venv $(TOOLS); }
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+venv: $(UV)
+	$(UV) sync --locked --quiet --python "$(PYTHON)"
+
+system-run:
+	@bash .ci/apt-install.sh $(RUN_PACKAGES)
+
+system-test:
+	@bash .ci/apt-install.sh $(TEST_PACKAGES)
+
+demo: system-run venv
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=expertise.settings.dev $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=expertise.settings.dev $(PY) manage.py load_demo
+
+run: demo
+	@DJANGO_SETTINGS_MODULE=expertise.settings.dev $(PY) manage.py demo_logins
+	DJANGO_SETTINGS_MODULE=expertise.settings.dev $(PY) manage.py runserver 127.0.0.1:8000
+
+# Starts a throwaway PostgreSQL and Redis on free loopback ports, runs everything against them,
+# and stops them on exit, failed or not.
+test: system-test venv
+	bash .ci/with-services.sh $(MAKE) --no-print-directory test-suite lint migrations-check
+
+test-suite:
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL is not set: run 'make test'"; exit 1; }
+	$(PY) -m pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check:
+	DJANGO_SETTINGS_MODULE=expertise.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .ruff_cache

@@ -1,0 +1,25 @@
+from .certificate import Certificate
+from .consent import Consent, Refusal
+from .convocation import Convocation, ConvocationRecipient
+from .dire import Dire
+from .document import Document
+from .mission import Consignation, Court, ExpertAssignment, Extension, Mission, MissionQuestion
+from .party import Party, Representative
+
+__all__ = [
+    "Certificate",
+    "Consent",
+    "Consignation",
+    "Convocation",
+    "ConvocationRecipient",
+    "Court",
+    "Dire",
+    "Document",
+    "ExpertAssignment",
+    "Extension",
+    "Mission",
+    "MissionQuestion",
+    "Party",
+    "Refusal",
+    "Representative",
+]

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from cases.choices import GranteeKind
+
+from .document import private_file_name
+
+
+class Consent(models.Model):
+    """The patient's authorization to communicate his medical pieces to the experts, or to a
+    party's médecin-conseil (L1110-4, L1111-7 CSP). Written, with its signed scan, for insurers."""
+
+    mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="consents")
+    patient = models.ForeignKey(
+        "cases.Party", verbose_name="patient", on_delete=models.PROTECT, related_name="consents_given"
+    )
+    grantee = models.CharField("bénéficiaire", max_length=20, choices=GranteeKind.choices)
+    grantee_party = models.ForeignKey(
+        "cases.Party",
+        verbose_name="partie bénéficiaire",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents_received",
+    )
+    written = models.BooleanField("consentement écrit", default=False)
+    scan = models.FileField("consentement signé (scan)", upload_to=private_file_name, blank=True, max_length=200)
+    documents = models.ManyToManyField(
+        "cases.Document",
+        verbose_name="pièces couvertes",
+        blank=True,
+        related_name="consents",
+        help_text="Aucune pièce choisie : toutes les pièces médicales du patient.",
+    )
+    granted_on = models.DateField("donné le")
+    revoked_on = models.DateField("retiré le", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "consentement"
+        verbose_name_plural = "consentements"
+        ordering = ["mission", "granted_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="party_grantee_names_the_party",
+                condition=(Q(grantee=GranteeKind.PARTY) & Q(grantee_party__isnull=False))
+                | (~Q(grantee=GranteeKind.PARTY) & Q(grantee_party__isnull=True)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.grantee_party if self.grantee_party_id else self.get_grantee_display()
+        return f"Consentement de {self.patient} au profit de {target}"
+
+    def clean(self) -> None:
+        if self.revoked_on and self.granted_on and self.revoked_on < self.granted_on:
+            raise ValidationError({"revoked_on": "Le retrait ne peut précéder le consentement."})
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_on is None
+
+
+class Refusal(models.Model):
+    """The patient refuses to communicate a piece: recorded for the judge, never overridden
+    (Civ. 1re, 11 juin 2009)."""
+
+    mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="refusals")
+    patient = models.ForeignKey(
+        "cases.Party", verbose_name="patient", on_delete=models.PROTECT, related_name="refusals"
+    )
+    document = models.ForeignKey(
+        "cases.Document", verbose_name="pièce", on_delete=models.PROTECT, related_name="refusals"
+    )
+    refused_on = models.DateField("refusé le")
+    note = models.TextField("observations", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "refus de communication"
+        verbose_name_plural = "refus de communication"
+        constraints = [models.UniqueConstraint(fields=["patient", "document"], name="unique_refusal")]
+
+    def __str__(self) -> str:
+        return f"Refus de {self.patient} ({self.refused_on:%d/%m/%Y})"

@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+
+from cases.choices import DeliveryMethod
+
+
+class Convocation(models.Model):
+    """A meeting of the expertise (art. 160 CPC): the examination, then the discussion open to all."""
+
+    mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="convocations")
+    meeting_at = models.DateTimeField("date et heure de la réunion")
+    place = models.CharField("lieu", max_length=255)
+    agenda = models.TextField(
+        "objet", blank=True, default="Examen clinique de la victime, puis discussion contradictoire."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "convocation"
+        verbose_name_plural = "convocations"
+        ordering = ["mission", "meeting_at"]
+
+    def __str__(self) -> str:
+        return f"Réunion du {self.meeting_at:%d/%m/%Y}"
+
+
+class ConvocationRecipient(models.Model):
+    mission_convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="recipients")
+    party = models.ForeignKey("cases.Party", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("destinataire", max_length=200)
+    capacity = models.CharField("qualité", max_length=100, blank=True)
+    method = models.CharField(
+        "mode d'envoi", max_length=10, choices=DeliveryMethod.choices, default=DeliveryMethod.LRAR
+    )
+    tracking_number = models.CharField("n° de recommandé", max_length=50, blank=True)
+    sent_on = models.DateField("envoyée le", null=True, blank=True)
+    receipt_on = models.DateField("AR reçu le", null=True, blank=True)
+    attended = models.BooleanField("présent", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "destinataire"
+        verbose_name_plural = "destinataires"
+        ordering = ["mission_convocation", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+
+
+class Dire(models.Model):
+    """A party's written observations, filed by its avocat (art. 276 CPC), and the expert's answer."""
+
+    mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="dires")
+    party = models.ForeignKey("cases.Party", verbose_name="partie", on_delete=models.PROTECT, related_name="dires")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="avocat",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dires_filed",
+    )
+    received_on = models.DateField("reçu le")
+    text = models.TextField("observations", blank=True)
+    document = models.ForeignKey(
+        "cases.Document",
+        verbose_name="pièce jointe",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dires",
+    )
+    answer = models.TextField("réponse de l'expert", blank=True)
+    answered_on = models.DateField("répondu le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dire"
+        verbose_name_plural = "dires"
+        ordering = ["mission", "received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Dire de {self.party} du {self.received_on:%d/%m/%Y}"

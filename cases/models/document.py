@@ -1,0 +1,84 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cases.choices import Producer
+
+
+def private_file_name(instance: models.Model, filename: str) -> str:
+    """A random storage name: the user's file name is kept only as a display name."""
+    return f"private/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A piece (pièce) of the mission, numbered in its bordereau, with its file."""
+
+    mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="documents")
+    number = models.PositiveIntegerField("n° de pièce")
+    title = models.CharField("intitulé", max_length=255)
+    date = models.DateField("date de la pièce", null=True, blank=True)
+    is_medical = models.BooleanField("pièce médicale", default=False)
+    about = models.ForeignKey(
+        "cases.Party",
+        verbose_name="personne concernée",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="medical_documents",
+    )
+    producer = models.CharField("produite par", max_length=20, choices=Producer.choices)
+    producer_party = models.ForeignKey(
+        "cases.Party",
+        verbose_name="partie productrice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="produced_documents",
+    )
+    unrelated = models.BooleanField(
+        "sans rapport avec la mission",
+        default=False,
+        help_text="N'est plus visible que des experts et du patient ; n'entre jamais dans le rapport.",
+    )
+    file = models.FileField("fichier", upload_to=private_file_name, max_length=200)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    size = models.PositiveBigIntegerField("taille (octets)")
+    content_type = models.CharField("type", max_length=100)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("déposée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce"
+        verbose_name_plural = "pièces"
+        ordering = ["mission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "number"], name="unique_document_number"),
+            models.CheckConstraint(
+                name="party_producer_names_the_party",
+                condition=(Q(producer=Producer.PARTY) & Q(producer_party__isnull=False))
+                | (~Q(producer=Producer.PARTY) & Q(producer_party__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="medical_document_is_about_someone",
+                condition=Q(is_medical=False) | Q(about__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pièce n° {self.number} — {self.title}"
+
+    @property
+    def producer_label(self) -> str:
+        if self.producer == Producer.PARTY and self.producer_party_id:
+            return self.producer_party.name
+        return self.get_producer_display()

@@ -1,0 +1,119 @@
+"""Reads: querysets scoped to a user, always through cases.access."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from accounts.models import User
+from cases import access
+from cases.choices import CertificateKind
+from cases.models import Certificate, Consignation, Document, ExpertAssignment, Extension, Mission, Party
+
+
+def missions_for_dashboard(user: User) -> QuerySet[Mission]:
+    """The user's missions with what the dashboard shows, in a fixed number of queries."""
+    unpaid = Consignation.objects.filter(mission=OuterRef("pk"), paid_on__isnull=True).order_by("due")
+    granted = (
+        Extension.objects.filter(mission=OuterRef("pk"), granted=True)
+        .order_by("-decided_on", "-id")
+        .values("new_due")[:1]
+    )
+    return (
+        access.visible_missions(user)
+        .select_related("court")
+        .annotate(
+            consignation_due=Subquery(unpaid.values("due")[:1]),
+            extended_due=Subquery(granted),
+        )
+        .prefetch_related(
+            Prefetch("assignments", queryset=ExpertAssignment.objects.select_related("expert")),
+        )
+        .order_by("report_due", "pk")
+    )
+
+
+def documents_for_list(
+    user: User, mission: Mission, *, search: str = "", medical: str = "", producer: str = ""
+) -> QuerySet[Document]:
+    """The bordereau as this user may see it: every piece's existence (rule 8), with `openable`
+    telling whether he may read its title and open it. Searching by title only finds what he
+    may open, so a search never reveals a hidden title."""
+    qs = access.annotate_openable(user, access.visible_documents(user, mission, action=access.Action.LIST))
+    earlier_same = Document.objects.filter(
+        mission=OuterRef("mission"), sha256=OuterRef("sha256"), number__lt=OuterRef("number")
+    )
+    qs = qs.annotate(
+        duplicate_of=Subquery(earlier_same.order_by("number").values("number")[:1]),
+        has_certificate=Exists(Certificate.objects.filter(document=OuterRef("pk"))),
+    ).select_related("producer_party", "about")
+    if search:
+        qs = qs.filter(Q(openable=True) & (Q(title__icontains=search) | Q(original_name__icontains=search)))
+    if medical == "1":
+        qs = qs.filter(is_medical=True)
+    elif medical == "0":
+        qs = qs.filter(is_medical=False)
+    if producer:
+        if producer.startswith("party:") and producer[6:].isdigit():
+            qs = qs.filter(producer="party", producer_party_id=int(producer[6:]))
+        else:
+            qs = qs.filter(producer=producer)
+    return qs.order_by("number")
+
+
+def parties_with_representatives(mission: Mission) -> QuerySet[Party]:
+    return mission.parties.select_related("account").prefetch_related("representatives__user")
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: date
+    label: str
+    detail: str
+    document_number: int
+    kind: str
+
+
+def medical_timeline(user: User, mission: Mission) -> list[TimelineEvent]:
+    """The medical course of the case, derived from the certificates the user may read."""
+    certificates = (
+        Certificate.objects.filter(document__in=access.visible_documents(user, mission, action=access.Action.VIEW))
+        .select_related("document")
+        .order_by("issued_on", "pk")
+    )
+    events: list[TimelineEvent] = []
+    for cert in certificates:
+        number = cert.document.number
+        events.append(
+            TimelineEvent(cert.issued_on, cert.get_kind_display(), cert.lesions or cert.author, number, cert.kind)
+        )
+        if cert.stoppage_days:
+            events.append(
+                TimelineEvent(
+                    cert.stoppage_from,
+                    "Arrêt de travail",
+                    f"{cert.stoppage_days} jours, du {cert.stoppage_from:%d/%m/%Y} au {cert.stoppage_until:%d/%m/%Y}",
+                    number,
+                    "stoppage",
+                )
+            )
+        if cert.consolidation_date:
+            events.append(
+                TimelineEvent(
+                    cert.consolidation_date, "Consolidation", cert.author, number, CertificateKind.CONSOLIDATION
+                )
+            )
+    return sorted(events, key=lambda e: (e.day, e.document_number))
+
+
+def next_deadline(mission: Mission) -> tuple[str, date] | None:
+    """The nearest open deadline of a dashboard row (annotated by missions_for_dashboard)."""
+    candidates = []
+    due = getattr(mission, "extended_due", None) or mission.report_due
+    if mission.status not in ("deposited", "declined", "lapsed"):
+        candidates.append(("Dépôt du rapport", due))
+    if getattr(mission, "consignation_due", None):
+        candidates.append(("Consignation", mission.consignation_due))
+    if mission.dires_due and mission.status == "pre_report":
+        candidates.append(("Dires", mission.dires_due))
+    return min(candidates, key=lambda c: c[1]) if candidates else None

@@ -1,0 +1,1 @@
+"""Writes: one function per business action, keyword-only, atomic, validated before saving."""

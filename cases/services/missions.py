@@ -1,0 +1,127 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Role, User
+from cases.choices import ExpertRole, Framework, MissionKind, MissionStatus
+from cases.models import Consignation, Court, ExpertAssignment, Extension, Mission, MissionQuestion, Party
+
+# The life of a mission. A status not listed as a key is final.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    MissionStatus.DESIGNATED: (MissionStatus.ACCEPTED, MissionStatus.DECLINED, MissionStatus.LAPSED),
+    MissionStatus.ACCEPTED: (MissionStatus.IN_PROGRESS, MissionStatus.LAPSED),
+    MissionStatus.IN_PROGRESS: (MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED),
+    MissionStatus.PRE_REPORT: (MissionStatus.DEPOSITED,),
+}
+
+
+def allowed_transitions(mission: Mission) -> tuple[str, ...]:
+    return TRANSITIONS.get(mission.status, ())
+
+
+@transaction.atomic
+def mission_create(
+    *,
+    created_by: User,
+    court: Court,
+    rg: str,
+    title: str,
+    framework: str,
+    ordered_on: date,
+    report_due: date,
+    questions: list[str],
+    kind: str = MissionKind.INITIAL,
+    judge: str = "",
+    expert: User | None = None,
+) -> Mission:
+    """Records a court's order: the mission, its questions in order, and its expert. The expert
+    is the creator unless another one is named (a clerk may record a designation)."""
+    questions = [q.strip() for q in questions if q and q.strip()]
+    if not questions:
+        raise ValidationError({"questions": "La mission doit comporter au moins une question."})
+    expert = expert or created_by
+    if expert.role != Role.EXPERT:
+        raise ValidationError({"expert": "Seul un expert peut être désigné pour conduire la mission."})
+    mission = Mission(
+        court=court,
+        rg=rg.strip(),
+        title=title.strip(),
+        framework=Framework(framework),
+        kind=MissionKind(kind),
+        ordered_on=ordered_on,
+        report_due=report_due,
+        judge=judge.strip(),
+        created_by=created_by,
+    )
+    mission.full_clean()
+    mission.save()
+    MissionQuestion.objects.bulk_create(
+        MissionQuestion(mission=mission, position=i, text=text) for i, text in enumerate(questions, start=1)
+    )
+    assignment_add(mission=mission, expert=expert, role=ExpertRole.EXPERT)
+    return mission
+
+
+@transaction.atomic
+def mission_questions_set(*, mission: Mission, questions: list[str]) -> None:
+    questions = [q.strip() for q in questions if q and q.strip()]
+    if not questions:
+        raise ValidationError({"questions": "La mission doit comporter au moins une question."})
+    mission.questions.all().delete()
+    MissionQuestion.objects.bulk_create(
+        MissionQuestion(mission=mission, position=i, text=text) for i, text in enumerate(questions, start=1)
+    )
+
+
+@transaction.atomic
+def mission_transition(*, mission: Mission, to: str) -> Mission:
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    if to not in allowed_transitions(mission):
+        current = mission.get_status_display()
+        target = MissionStatus(to).label if to in MissionStatus.values else to
+        raise ValidationError(f"Une mission à l'état « {current} » ne peut passer à l'état « {target} ».")
+    mission.status = to
+    mission.save(update_fields=["status", "updated_at"])
+    return mission
+
+
+@transaction.atomic
+def assignment_add(*, mission: Mission, expert: User, role: str = ExpertRole.EXPERT) -> ExpertAssignment:
+    if expert.role != Role.EXPERT:
+        raise ValidationError({"expert": f"{expert} n'a pas un compte d'expert."})
+    if mission.assignments.filter(expert=expert).exists():
+        raise ValidationError({"expert": f"{expert} est déjà désigné dans cette mission."})
+    assignment = ExpertAssignment(mission=mission, expert=expert, role=ExpertRole(role))
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def consignation_record(
+    *,
+    mission: Mission,
+    amount: Decimal,
+    due: date,
+    payer: Party | None = None,
+    paid_on: date | None = None,
+    is_complement: bool = False,
+) -> Consignation:
+    if payer is not None and payer.mission_id != mission.pk:
+        raise ValidationError({"payer": "La partie tenue de consigner doit être une partie de la mission."})
+    consignation = Consignation(
+        mission=mission, amount=amount, due=due, payer=payer, paid_on=paid_on, is_complement=is_complement
+    )
+    consignation.full_clean()
+    consignation.save()
+    return consignation
+
+
+@transaction.atomic
+def extension_request(*, mission: Mission, requested_on: date, requested_due: date, reason: str) -> Extension:
+    extension = Extension(mission=mission, requested_on=requested_on, requested_due=requested_due, reason=reason)
+    extension.full_clean()
+    extension.save()
+    return extension

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("missions/nouvelle/", views.mission_create_view, name="mission_create"),
+    path("missions/<int:pk>/", views.mission_detail, name="mission_detail"),
+    path("missions/<int:pk>/etat/", views.mission_status, name="mission_status"),
+    path("missions/<int:pk>/parties/", views.mission_parties, name="mission_parties"),
+    path("missions/<int:pk>/pieces/", views.mission_documents, name="mission_documents"),
+    path("missions/<int:pk>/certificats/", views.mission_certificates, name="mission_certificates"),
+    path("missions/<int:pk>/convocations/", views.mission_convocations, name="mission_convocations"),
+    path("missions/<int:pk>/dires/", views.mission_dires, name="mission_dires"),
+    path("missions/<int:pk>/consentements/", views.mission_consents, name="mission_consents"),
+    path("pieces/<int:pk>/", views.document_detail, name="document_detail"),
+    path("pieces/<int:pk>/fichier/", views.document_download, name="document_download"),
+]

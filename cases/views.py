@@ -1,0 +1,432 @@
+"""Thin views: they check access through cases.access, validate with forms, and call services."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases import access, selectors
+from cases.choices import MissionStatus
+from cases.forms import (
+    CertificateForm,
+    ConsentForm,
+    ConvocationForm,
+    DireAnswerForm,
+    DireForm,
+    DocumentEditForm,
+    DocumentFilterForm,
+    DocumentUploadForm,
+    MissionCreateForm,
+    PartyForm,
+    RefusalForm,
+    RepresentativeForm,
+)
+from cases.models import Consent, ConvocationRecipient, Dire, Document, Mission
+from cases.services.certificates import certificate_record
+from cases.services.consents import consent_grant, consent_revoke, refusal_record
+from cases.services.convocations import convocation_create
+from cases.services.dires import dire_answer, dire_record
+from cases.services.documents import Upload, document_update, documents_upload
+from cases.services.missions import (
+    allowed_transitions,
+    consignation_record,
+    mission_create,
+    mission_transition,
+)
+from cases.services.parties import party_create, representative_add
+from cases.templates_questions import all_templates, default_questions
+from cases.uploads import too_large_message
+
+TABS = [
+    ("mission_detail", "Mission"),
+    ("mission_parties", "Parties"),
+    ("mission_documents", "Pièces"),
+    ("mission_certificates", "Certificats"),
+    ("mission_convocations", "Convocations"),
+    ("mission_dires", "Dires"),
+    ("mission_consents", "Consentements"),
+]
+
+
+def _mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict]:
+    mission = access.mission_for(request.user, pk)
+    is_expert = access.is_mission_expert(request.user, mission)
+    return mission, {"mission": mission, "tab": tab, "tabs": TABS, "is_expert": is_expert}
+
+
+def _require_expert(context: dict) -> None:
+    if not context["is_expert"]:
+        raise PermissionDenied("Seuls les experts de la mission peuvent faire cette opération.")
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form, next to the field it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@never_cache
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    missions = list(selectors.missions_for_dashboard(request.user))
+    for mission in missions:
+        mission.next_deadline = selectors.next_deadline(mission)
+    return render(request, "cases/dashboard.html", {"missions": missions, "today": timezone.localdate()})
+
+
+@never_cache
+@login_required
+def mission_create_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_expert:
+        raise PermissionDenied("Seul un expert crée une mission à partir de la décision qui le désigne.")
+    form = MissionCreateForm(
+        request.POST or None, initial={"questions": "\n".join(default_questions("civil", "initial"))}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mission = mission_create(
+                created_by=request.user,
+                court=data["court"],
+                rg=data["rg"],
+                title=data["title"],
+                framework=data["framework"],
+                kind=data["kind"],
+                ordered_on=data["ordered_on"],
+                report_due=data["report_due"],
+                judge=data["judge"],
+                questions=data["questions"],
+            )
+            if data.get("consignation_amount"):
+                consignation_record(mission=mission, amount=data["consignation_amount"], due=data["consignation_due"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Mission créée. Ajoutez maintenant les parties.")
+            return redirect("cases:mission_parties", mission.pk)
+    return render(request, "cases/mission_form.html", {"form": form, "question_templates": all_templates()})
+
+
+@never_cache
+@login_required
+def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_detail")
+    context.update(
+        questions=mission.questions.all(),
+        assignments=mission.assignments.select_related("expert"),
+        consignations=mission.consignations.select_related("payer"),
+        extensions=mission.extensions.all(),
+        transitions=[(s, MissionStatus(s).label) for s in allowed_transitions(mission)],
+        counts=mission.documents.aggregate(total=Count("pk")),
+    )
+    return render(request, "cases/mission_detail.html", context)
+
+
+@require_POST
+@login_required
+def mission_status(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_detail")
+    _require_expert(context)
+    try:
+        mission_transition(mission=mission, to=request.POST.get("to", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "État de la mission mis à jour.")
+    return redirect("cases:mission_detail", mission.pk)
+
+
+@never_cache
+@login_required
+def mission_parties(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_parties")
+    which = request.POST.get("form") if request.method == "POST" else None
+    party_form = PartyForm(request.POST if which == "party" else None, prefix="party")
+    rep_form = RepresentativeForm(request.POST if which == "representative" else None, mission=mission, prefix="rep")
+    if which:
+        _require_expert(context)
+        try:
+            if which == "party" and party_form.is_valid():
+                data = party_form.cleaned_data
+                party = party_create(
+                    mission=mission,
+                    name=data["name"],
+                    role=data["role"],
+                    is_victim=data["is_victim"],
+                    is_insurer=data["is_insurer"],
+                    opposable=data["opposable"],
+                    account=data["account"],
+                )
+                messages.success(request, f"Partie « {party.name} » ajoutée.")
+                return redirect("cases:mission_parties", mission.pk)
+            if which == "representative" and rep_form.is_valid():
+                user = rep_form.cleaned_data["user"]
+                representative_add(party=rep_form.cleaned_data["party"], user=user, kind=user.role)
+                messages.success(request, f"{user.display_name} ajouté(e).")
+                return redirect("cases:mission_parties", mission.pk)
+        except ValidationError as exc:
+            _form_errors(party_form if which == "party" else rep_form, exc)
+    context.update(parties=selectors.parties_with_representatives(mission), party_form=party_form, rep_form=rep_form)
+    return render(request, "cases/mission_parties.html", context)
+
+
+@never_cache
+@login_required
+def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_documents")
+    upload_form = DocumentUploadForm(request.POST or None, request.FILES or None, mission=mission)
+    if request.method == "POST":
+        _require_expert(context)
+        oversized = getattr(request, "oversized_uploads", [])
+        for name in oversized:
+            upload_form.add_error("files", too_large_message(name))
+        if upload_form.is_valid() and not oversized:
+            data = upload_form.cleaned_data
+            producer, producer_party = upload_form.producer(mission)
+            try:
+                stored = documents_upload(
+                    mission=mission,
+                    uploaded_by=request.user,
+                    uploads=[Upload(name=f.name, file=f) for f in data["files"]],
+                    producer=producer,
+                    producer_party=producer_party,
+                    is_medical=data["is_medical"],
+                    about=data["about"],
+                    date=data["date"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    _form_errors(upload_form, exc)
+                else:
+                    for message in exc.messages:
+                        upload_form.add_error("files", message)
+                    upload_form.add_error(
+                        None,
+                        "Aucune pièce n'a été enregistrée : retirez ou corrigez les "
+                        "fichiers refusés, puis déposez-les à nouveau.",
+                    )
+            else:
+                numbers = ", ".join(str(s.document.number) for s in stored)
+                messages.success(request, f"{len(stored)} pièce(s) ajoutée(s) au bordereau (n° {numbers}).")
+                for s in stored:
+                    if s.duplicate_of is not None:
+                        messages.warning(
+                            request,
+                            f"La pièce n° {s.document.number} est identique à la pièce "
+                            f"n° {s.duplicate_of.number} (même empreinte SHA-256).",
+                        )
+                return redirect("cases:mission_documents", mission.pk)
+    filters = DocumentFilterForm(request.GET or None, mission=mission)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    documents = selectors.documents_for_list(
+        request.user,
+        mission,
+        search=criteria.get("q", ""),
+        medical=criteria.get("medical", ""),
+        producer=criteria.get("producer", ""),
+    )
+    context.update(documents=documents, upload_form=upload_form, filters=filters)
+    return render(request, "cases/mission_documents.html", context)
+
+
+def _document_for(request: HttpRequest, pk: int) -> tuple[Document, access.Decision]:
+    document = get_object_or_404(Document.objects.select_related("mission", "producer_party", "about"), pk=pk)
+    decision = access.decide(request.user, access.Action.VIEW, document)
+    if decision.rule == access.Rule.OUTSIDE:
+        raise Http404
+    return document, decision
+
+
+@never_cache
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document, decision = _document_for(request, pk)
+    _, context = _mission_page(request, document.mission_id, "mission_documents")
+    form = None
+    if context["is_expert"] and decision.allowed:
+        form = DocumentEditForm(
+            request.POST or None,
+            initial={"title": document.title, "date": document.date, "unrelated": document.unrelated},
+        )
+        if request.method == "POST" and form.is_valid():
+            document_update(document=document, **form.cleaned_data)
+            messages.success(request, "Pièce mise à jour.")
+            return redirect("cases:document_detail", document.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context.update(
+        document=document,
+        decision=decision,
+        form=form,
+        certificate=getattr(document, "certificate", None) if decision.allowed else None,
+    )
+    return render(request, "cases/document_detail.html", context)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(Document.objects.select_related("mission"), pk=pk)
+    decision = access.decide(request.user, access.Action.DOWNLOAD, document)
+    if decision.rule == access.Rule.OUTSIDE:
+        raise Http404
+    if not decision.allowed:
+        raise PermissionDenied(decision.reason)
+    accel = getattr(settings, "SENDFILE_X_ACCEL_PREFIX", None)
+    if accel:
+        response = HttpResponse(content_type=document.content_type)
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{document.file.name}"
+    else:
+        response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@login_required
+def mission_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_certificates")
+    readable = access.visible_documents(request.user, mission, action=access.Action.VIEW).filter(
+        is_medical=True, certificate__isnull=True
+    )
+    form = CertificateForm(request.POST or None, documents=readable)
+    if request.method == "POST":
+        _require_expert(context)
+        if form.is_valid():
+            try:
+                certificate_record(**form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Certificat enregistré.")
+                return redirect("cases:mission_certificates", mission.pk)
+    context.update(form=form, timeline=selectors.medical_timeline(request.user, mission))
+    return render(request, "cases/mission_certificates.html", context)
+
+
+@never_cache
+@login_required
+def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_convocations")
+    form = ConvocationForm(request.POST or None)
+    if request.method == "POST":
+        _require_expert(context)
+        if form.is_valid():
+            try:
+                convocation_create(mission=mission, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request, "Réunion programmée ; les destinataires sont toutes les parties et leurs représentants."
+                )
+                return redirect("cases:mission_convocations", mission.pk)
+    convocations = mission.convocations.prefetch_related(
+        Prefetch("recipients", queryset=ConvocationRecipient.objects.order_by("pk"))
+    )
+    context.update(form=form, convocations=convocations)
+    return render(request, "cases/mission_convocations.html", context)
+
+
+@never_cache
+@login_required
+def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_dires")
+    form = DireForm(
+        request.POST if request.POST.get("form") == "dire" else None,
+        mission=mission,
+        initial={"received_on": date.today()},
+    )
+    if request.method == "POST":
+        _require_expert(context)
+        if request.POST.get("form") == "answer":
+            dire = get_object_or_404(Dire, pk=request.POST.get("dire"), mission=mission)
+            answer_form = DireAnswerForm(request.POST)
+            if answer_form.is_valid():
+                dire_answer(dire=dire, answer=answer_form.cleaned_data["answer"], answered_on=timezone.localdate())
+                messages.success(request, "Réponse enregistrée.")
+            else:
+                messages.error(request, "La réponse ne peut être vide.")
+            return redirect("cases:mission_dires", mission.pk)
+        if form.is_valid():
+            try:
+                dire_record(mission=mission, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Dire enregistré.")
+                return redirect("cases:mission_dires", mission.pk)
+    context.update(form=form, dires=mission.dires.select_related("party", "filed_by", "document"))
+    return render(request, "cases/mission_dires.html", context)
+
+
+@never_cache
+@login_required
+def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_consents")
+    medical = mission.documents.filter(is_medical=True)
+    which = request.POST.get("form") if request.method == "POST" else None
+    consent_form = ConsentForm(
+        request.POST if which == "consent" else None,
+        request.FILES if which == "consent" else None,
+        mission=mission,
+        documents=medical,
+        prefix="consent",
+        initial={"granted_on": date.today()},
+    )
+    refusal_form = RefusalForm(
+        request.POST if which == "refusal" else None,
+        mission=mission,
+        prefix="refusal",
+        initial={"refused_on": date.today()},
+    )
+    if which:
+        _require_expert(context)
+        try:
+            if which == "consent" and consent_form.is_valid():
+                data = consent_form.cleaned_data
+                scan = Upload(name=data["scan"].name, file=data["scan"]) if data["scan"] else None
+                consent_grant(
+                    mission=mission,
+                    patient=data["patient"],
+                    grantee=data["grantee"],
+                    grantee_party=data["grantee_party"],
+                    written=data["written"],
+                    scan=scan,
+                    documents=list(data["documents"]),
+                    granted_on=data["granted_on"],
+                    recorded_by=request.user,
+                )
+                messages.success(request, "Consentement enregistré.")
+                return redirect("cases:mission_consents", mission.pk)
+            if which == "refusal" and refusal_form.is_valid():
+                refusal_record(recorded_by=request.user, **refusal_form.cleaned_data)
+                messages.success(request, "Refus enregistré ; il sera porté à la connaissance du juge.")
+                return redirect("cases:mission_consents", mission.pk)
+            if which == "revoke":
+                consent = get_object_or_404(Consent, pk=request.POST.get("consent"), mission=mission)
+                consent_revoke(consent=consent, revoked_on=timezone.localdate())
+                messages.success(request, "Consentement retiré : l'accès cesse immédiatement.")
+                return redirect("cases:mission_consents", mission.pk)
+        except ValidationError as exc:
+            _form_errors(consent_form if which == "consent" else refusal_form, exc)
+    context.update(
+        consents=mission.consents.select_related("patient", "grantee_party").prefetch_related("documents"),
+        refusals=mission.refusals.select_related("patient", "document"),
+        consent_form=consent_form,
+        refusal_form=refusal_form,
+    )
+    return render(request, "cases/mission_consents.html", context)
