@@ -126,6 +126,7 @@ def _parse_image(fileobj: IO[bytes], name: str, content_type: str) -> None:
     label = ACCEPTED[content_type]
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on odd metadata
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(fileobj) as image:
                 if Image.MIME.get(image.format) != content_type:

@@ -7,12 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from cases import access, selectors
 from cases.choices import MissionStatus
@@ -134,10 +133,11 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/mission_detail.html", context)
 
 
-@require_POST
 @login_required
 def mission_status(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_detail")
+    mission, context = _mission_page(request, pk, "mission_detail")  # 404 first: outsiders learn nothing
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     _require_expert(context)
     try:
         mission_transition(mission=mission, to=request.POST.get("to", ""))

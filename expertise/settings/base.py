@@ -123,9 +123,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No "location": the storage follows MEDIA_ROOT (and a test's override of it).
         "OPTIONS": {
-            "location": MEDIA_ROOT,
-            "base_url": None,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },

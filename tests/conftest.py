@@ -1,0 +1,35 @@
+import json
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Each test stores its uploads in its own folder, so that 'nothing left behind' is checkable."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
+
+
+@pytest.fixture
+def lyon_scenario() -> dict:
+    """The shared worked example; a copy ships in tests/fixtures for clones without shared/."""
+    path = SHARED / "lyon-avp.json"
+    if not path.exists():
+        path = FIXTURES / "lyon-avp.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def lyon_expected() -> dict:
+    path = SHARED / "lyon-avp.expected.json"
+    if not path.exists():
+        path = FIXTURES / "lyon-avp.expected.json"
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,124 @@
+"""Test data: factory_boy for plain rows, and helpers that go through the services where the
+rules live (documents, consents), so tests exercise the real checks."""
+
+import io
+from datetime import date
+
+import factory
+
+from accounts.models import Role, User
+from cases.choices import CertificateKind, Framework, GranteeKind, PartyRole, Producer, RepresentativeKind
+from cases.models import Court, Document, Mission, Party
+from cases.pdfgen import simple_pdf
+from cases.services.certificates import certificate_record
+from cases.services.consents import consent_grant
+from cases.services.documents import Upload, documents_upload
+from cases.services.missions import mission_create
+from cases.services.parties import party_create, representative_add
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class CourtFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Court
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"tj-{n}")
+    name = factory.Sequence(lambda n: f"Tribunal judiciaire n° {n}")
+    country = "FR"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"Utilisateur {n}")
+    role = Role.EXPERT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def expert(**kwargs) -> User:
+    return UserFactory(role=Role.EXPERT, **kwargs)
+
+
+def clerk(court: Court, **kwargs) -> User:
+    return UserFactory(role=Role.CLERK, court=court, **kwargs)
+
+
+def mission(*, expert_user: User | None = None, court: Court | None = None, **kwargs) -> Mission:
+    expert_user = expert_user or expert()
+    values = {
+        "court": court or CourtFactory(),
+        "rg": "26/00001",
+        "title": "Martin c/ Assurances du Centre",
+        "framework": Framework.ROAD_ACCIDENT,
+        "ordered_on": date(2026, 9, 1),
+        "report_due": date(2027, 1, 15),
+        "questions": ["Examiner la victime.", "Fixer la date de consolidation."],
+    }
+    values.update(kwargs)
+    return mission_create(created_by=expert_user, **values)
+
+
+def party(m: Mission, *, name: str = "Jeanne Martin", role: str = PartyRole.DEMANDEUR, **kwargs) -> Party:
+    return party_create(mission=m, name=name, role=role, **kwargs)
+
+
+def represent(p: Party, kind: str = RepresentativeKind.AVOCAT, user: User | None = None) -> User:
+    user = user or UserFactory(role=kind)
+    representative_add(party=p, user=user, kind=kind)
+    return user
+
+
+def pdf_upload(name: str = "piece.pdf", text: str = "Pièce de test") -> Upload:
+    return Upload(name=name, file=io.BytesIO(simple_pdf([text])))
+
+
+def document(
+    m: Mission,
+    *,
+    title: str = "Pièce",
+    producer: str = Producer.COURT,
+    producer_party: Party | None = None,
+    medical: bool = False,
+    about: Party | None = None,
+    unrelated: bool = False,
+) -> Document:
+    if producer_party is not None:
+        producer = Producer.PARTY
+    stored = documents_upload(
+        mission=m,
+        uploaded_by=None,
+        uploads=[pdf_upload(text=title)],
+        producer=producer,
+        producer_party=producer_party,
+        is_medical=medical,
+        about=about,
+        unrelated=unrelated,
+        titles=[title],
+        date=date(2026, 9, 1),
+    )
+    return stored[0].document
+
+
+def medical(m: Mission, patient: Party, *, title: str = "Certificat médical initial", **kwargs) -> Document:
+    kwargs.setdefault("producer_party", patient)
+    return document(m, title=title, medical=True, about=patient, **kwargs)
+
+
+def consent(m: Mission, patient: Party, to: Party | None = None, **kwargs):
+    grantee = GranteeKind.PARTY if to is not None else GranteeKind.EXPERTS
+    kwargs.setdefault("granted_on", date(2026, 9, 20))
+    return consent_grant(mission=m, patient=patient, grantee=grantee, grantee_party=to, **kwargs)
+
+
+def certificate(doc: Document, kind: str = CertificateKind.INITIAL, **kwargs):
+    return certificate_record(document=doc, kind=kind, **kwargs)
