@@ -30,6 +30,7 @@ runuser -u postgres -- "$pg_bin/initdb" -D "$workdir/pg/data" -U postgres --auth
 runuser -u postgres -- "$pg_bin/pg_ctl" -D "$workdir/pg/data" -l "$workdir/pg/log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $workdir/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null
+"$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres expertise
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
 
 redis_port=$(free_port)

@@ -7,6 +7,14 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_report_header(config):
+    from django.db import connection
+
+    settings = connection.settings_dict
+    where = settings["NAME"] if connection.vendor == "sqlite" else f"{settings['HOST']}:{settings['PORT']}"
+    return f"database: {connection.vendor} ({where})"
+
+
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Each test stores its uploads in its own folder, so that 'nothing left behind' is checkable."""
