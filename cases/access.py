@@ -3,16 +3,19 @@
 Two questions, answered from the same rules (DOMAIN.md §3):
 - `decide(user, action, document)`: may this user do this on this document, and which rule decided;
 - `visible_documents(user)` / `visible_missions(user)`: the same answer as a SQL filter, so lists,
-  counts, search and downloads cannot disagree with the download view.
+  counts, search, exports and downloads cannot disagree with the download view.
 
-A user's standing is taken per mission: the same avocat can be the victim's lawyer in one mission
-and the adverse lawyer in another.
+A user's standing (his "seat") is taken per mission: the same avocat can be the victim's lawyer in
+one mission and the adverse lawyer in another. The rules themselves are the pure function
+`rule_for(seat, action, facts)`; `decide` gathers the facts, `_documents_q` is their SQL twin.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from accounts.models import COURT_ROLES, User
 from cases.choices import GranteeKind, Producer, RepresentativeKind
@@ -41,25 +44,45 @@ class Rule(StrEnum):
 
 
 REASONS = {
-    Rule.OUTSIDE: "Vous n'avez aucune qualité dans cette mission (art. 160 CPC : les opérations ne sont pas publiques).",
+    Rule.OUTSIDE: "Vous n'avez aucune qualité dans cette mission (art. 160 CPC : les opérations ne sont pas "
+    "publiques).",
     Rule.EXISTENCE: "Vous voyez l'existence de la pièce (numéro, date, partie productrice) : le contradictoire "
     "reste visible, son contenu est couvert par le secret médical.",
-    Rule.NON_MEDICAL: "Pièce non médicale, communiquée à toutes les parties (principe du contradictoire, art. 16 CPC).",
+    Rule.NON_MEDICAL: "Pièce non médicale, communiquée à toutes les parties (principe de la contradiction, art. 16 "
+    "et 160 CPC).",
     Rule.PATIENT_SIDE: "Pièce médicale du patient, accessible à lui-même, à son avocat et à son médecin-conseil "
     "(art. L1110-4 et L1111-7 CSP).",
-    Rule.REFUSED: "Le patient a refusé la communication de cette pièce ; nul ne peut passer outre "
-    "(Civ. 1re, 11 juin 2009).",
-    Rule.QUARANTINE: "Pièce médicale apportée par un tiers, en attente d'autorisation du patient "
+    Rule.REFUSED: "Le patient a refusé la communication de cette pièce ; nul ne peut passer outre, le juge en tirera "
+    "les conséquences (Civ. 1re, 11 juin 2009).",
+    Rule.QUARANTINE: "Pièce médicale apportée par un autre que le patient : en attente d'autorisation du patient "
     "(Civ. 1re, 11 juin 2009 ; Crim. 16 mars 2021).",
     Rule.EXPERT: "Pièce médicale produite ou autorisée par le patient, accessible aux experts de la mission "
     "(Civ. 1re, 15 juin 2004).",
     Rule.UNRELATED: "Pièce marquée sans rapport avec la mission : réservée aux experts et au patient "
-    "(art. 244 et 247 CPC ; art. 108 du code de déontologie).",
-    Rule.CONSENT: "Pièce médicale communiquée au médecin-conseil de votre partie avec le consentement du patient.",
-    Rule.NO_CONSENT: "Le patient n'a pas consenti à la communication de cette pièce à votre partie.",
+    "(art. 244 et 247 CPC ; art. 108 du code de déontologie médicale).",
+    Rule.CONSENT: "Pièce médicale communiquée au médecin-conseil de votre partie avec le consentement du patient "
+    "(art. L1110-4 CSP).",
+    Rule.NO_CONSENT: "Le patient n'a pas consenti à la communication de cette pièce à votre partie (art. L1110-4 CSP).",
     Rule.CONSENT_NOT_WRITTEN: "Au profit d'un assureur, le consentement du patient doit être écrit.",
     Rule.DOCTORS_ONLY: "Les pièces médicales de la partie adverse ne sont communiquées qu'à son médecin-conseil, "
     "jamais directement aux parties ni aux avocats (Civ. 1re, 2 mars 2004).",
+}
+
+
+# Short labels, for tables (the contradictoire panel).
+LABELS = {
+    Rule.OUTSIDE: "aucun accès en ligne : à communiquer par courrier",
+    Rule.EXISTENCE: "existence seule",
+    Rule.NON_MEDICAL: "communiquée",
+    Rule.PATIENT_SIDE: "le patient et son côté",
+    Rule.REFUSED: "refus du patient",
+    Rule.QUARANTINE: "en attente d'autorisation du patient",
+    Rule.EXPERT: "experts",
+    Rule.UNRELATED: "sans rapport avec la mission",
+    Rule.CONSENT: "avec le consentement du patient",
+    Rule.NO_CONSENT: "sans consentement du patient",
+    Rule.CONSENT_NOT_WRITTEN: "consentement écrit requis (assureur)",
+    Rule.DOCTORS_ONLY: "pas de médecin-conseil désigné",
 }
 
 
@@ -72,11 +95,175 @@ class Decision:
     def reason(self) -> str:
         return REASONS[self.rule]
 
+    @property
+    def label(self) -> str:
+        return LABELS[self.rule]
+
     def __bool__(self) -> bool:
         return self.allowed
 
 
-# --- Which missions a user has a place in ---------------------------------------------------------
+# --- The rules, as a pure function ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    """What a user is in one mission."""
+
+    expert: bool = False
+    court: bool = False
+    side_party_ids: frozenset[int] = frozenset()  # parties he is, or is avocat or médecin-conseil of
+    doctor_party_ids: frozenset[int] = frozenset()  # parties he is médecin-conseil of
+
+    @property
+    def member(self) -> bool:
+        return self.expert or self.court or bool(self.side_party_ids)
+
+
+@dataclass(frozen=True)
+class PartyConsent:
+    grantee_party_id: int
+    written: bool
+    grantee_is_insurer: bool
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need to know of one document."""
+
+    is_medical: bool
+    about_id: int | None
+    producer: str
+    producer_party_id: int | None
+    unrelated: bool
+    refused: bool = False
+    consented_to_experts: bool = False
+    party_consents: tuple[PartyConsent, ...] = ()
+
+    @property
+    def experts_may_see(self) -> bool:
+        """Rule 3: produced by the patient (or by the experts themselves), or authorized by him;
+        rule 6: never once he refused it."""
+        if not self.is_medical:
+            return True
+        if self.refused:
+            return False
+        produced_by_patient = self.producer == Producer.PARTY and self.producer_party_id == self.about_id
+        return produced_by_patient or self.producer == Producer.EXPERT or self.consented_to_experts
+
+
+def rule_for(seat: Seat, action: Action, facts: Facts) -> Decision:
+    if not seat.member:
+        return Decision(False, Rule.OUTSIDE)  # rule 1
+    if action == Action.LIST:
+        return Decision(True, Rule.EXISTENCE)  # rule 8: existence is visible to every member
+    if not facts.is_medical:
+        return Decision(True, Rule.NON_MEDICAL)  # rule 2 (and 8: the court sees non-medical pieces)
+    if facts.about_id in seat.side_party_ids:
+        return Decision(True, Rule.PATIENT_SIDE)  # rules 3, 6, 7: his own side always
+    if facts.refused:
+        return Decision(False, Rule.REFUSED)  # rule 6
+    if seat.expert:
+        if not facts.experts_may_see:
+            return Decision(False, Rule.QUARANTINE)  # rule 3
+        return Decision(True, Rule.UNRELATED if facts.unrelated else Rule.EXPERT)  # rules 3, 7
+    if not seat.doctor_party_ids:
+        # rule 4 for adverse parties and their avocats; rule 8 for the clerk and the judge
+        return Decision(False, Rule.DOCTORS_ONLY if seat.side_party_ids else Rule.EXISTENCE)
+    if facts.unrelated:
+        return Decision(False, Rule.UNRELATED)  # rule 7
+    if not facts.experts_may_see:
+        return Decision(False, Rule.QUARANTINE)  # rule 5: only once the experts may see it
+    consents = [c for c in facts.party_consents if c.grantee_party_id in seat.doctor_party_ids]
+    if not consents:
+        return Decision(False, Rule.NO_CONSENT)  # rule 5
+    if any(c.written or not c.grantee_is_insurer for c in consents):
+        return Decision(True, Rule.CONSENT)  # rule 5
+    return Decision(False, Rule.CONSENT_NOT_WRITTEN)  # rule 5: written for insurers
+
+
+# --- Gathering the facts for one user and one document ---------------------------------------------
+
+
+def seat_in(user: User, mission: Mission) -> Seat:
+    if not user.is_authenticated or not user.is_active:
+        return Seat()
+    side = set(
+        Party.objects.filter(mission=mission)
+        .filter(Q(account=user) | Q(representatives__user=user))
+        .values_list("pk", flat=True)
+    )
+    doctor = set(
+        Representative.objects.filter(
+            user=user, kind=RepresentativeKind.MEDECIN_CONSEIL, party__mission=mission
+        ).values_list("party_id", flat=True)
+    )
+    return Seat(
+        expert=ExpertAssignment.objects.filter(mission=mission, expert=user).exists(),
+        court=user.role in COURT_ROLES and user.court_id is not None and user.court_id == mission.court_id,
+        side_party_ids=frozenset(side),
+        doctor_party_ids=frozenset(doctor),
+    )
+
+
+def _facts(document: Document, consents: list[Consent], refused: bool) -> Facts:
+    experts = False
+    party_consents: list[PartyConsent] = []
+    if document.is_medical:
+        for consent in consents:
+            if consent.patient_id != document.about_id or consent.revoked_on is not None:
+                continue
+            named = {d.pk for d in consent.documents.all()}
+            if named and document.pk not in named:
+                continue
+            if consent.grantee == GranteeKind.EXPERTS:
+                experts = True
+            else:
+                party_consents.append(
+                    PartyConsent(consent.grantee_party_id, consent.written, consent.grantee_party.is_insurer)
+                )
+    return Facts(
+        is_medical=document.is_medical,
+        about_id=document.about_id,
+        producer=document.producer,
+        producer_party_id=document.producer_party_id,
+        unrelated=document.unrelated,
+        refused=document.is_medical and refused,
+        consented_to_experts=experts,
+        party_consents=tuple(party_consents),
+    )
+
+
+def _active_consents(**filters) -> list[Consent]:
+    return list(
+        Consent.objects.filter(revoked_on__isnull=True, **filters)
+        .select_related("grantee_party")
+        .prefetch_related("documents")
+    )
+
+
+def facts_of(document: Document) -> Facts:
+    if not document.is_medical:
+        return _facts(document, [], False)
+    refused = Refusal.objects.filter(document=document, patient_id=document.about_id).exists()
+    return _facts(document, _active_consents(patient_id=document.about_id), refused)
+
+
+def facts_for_mission(mission: Mission, documents: list[Document]) -> dict[int, Facts]:
+    """The facts of many documents of one mission, in a fixed number of queries."""
+    consents = _active_consents(mission=mission)
+    refused = set(Refusal.objects.filter(mission=mission).values_list("document_id", "patient_id"))
+    return {d.pk: _facts(d, consents, (d.pk, d.about_id) in refused) for d in documents}
+
+
+def decide(user: User, action: Action | str, document: Document) -> Decision:
+    seat = seat_in(user, document.mission)
+    if not seat.member:
+        return Decision(False, Rule.OUTSIDE)
+    return rule_for(seat, Action(action), facts_of(document))
+
+
+# --- The same rules as SQL ------------------------------------------------------------------------
 
 
 def _expert_mission_ids(user: User) -> QuerySet:
@@ -84,7 +271,6 @@ def _expert_mission_ids(user: User) -> QuerySet:
 
 
 def _side_party_ids(user: User) -> QuerySet:
-    """The parties the user stands for: as the party itself, its avocat or its médecin-conseil."""
     return Party.objects.filter(Q(account=user) | Q(representatives__user=user)).values("pk")
 
 
@@ -93,8 +279,8 @@ def _doctor_party_ids(user: User) -> QuerySet:
 
 
 def _mission_q(user: User, prefix: str = "") -> Q:
-    """Q on missions (or on rows with a `mission` relation, given prefix="mission__")."""
-    pk = f"{prefix}pk" if prefix else "pk"
+    """Rule 1 as a Q on missions (prefix="") or on rows with a `mission` relation ("mission__")."""
+    pk = f"{prefix}pk"
     q = Q(**{f"{pk}__in": _expert_mission_ids(user)})
     q |= Q(**{f"{pk}__in": Party.objects.filter(account=user).values("mission_id")})
     q |= Q(**{f"{pk}__in": Representative.objects.filter(user=user).values("party__mission_id")})
@@ -103,42 +289,27 @@ def _mission_q(user: User, prefix: str = "") -> Q:
     return q
 
 
-def visible_missions(user: User) -> QuerySet[Mission]:
-    """Rule 1 (scope): the missions in which the user has a role; clerks and judges, their court's."""
-    if not user.is_authenticated or not user.is_active:
-        return Mission.objects.none()
-    return Mission.objects.filter(_mission_q(user))
+def _covers() -> Q:
+    """A consent covers the document when it names no documents (all the patient's) or names it."""
+    return Q(documents__isnull=True) | Q(documents=OuterRef("pk"))
 
 
-# --- Documents as SQL ----------------------------------------------------------------------------
-
-
-def _covers(document_ref: str = "pk") -> Q:
-    """A consent covers the document when it names no documents (all of the patient's) or names it."""
-    return Q(documents__isnull=True) | Q(documents=OuterRef(document_ref))
-
-
-def _refused() -> Exists:
-    return Exists(Refusal.objects.filter(document=OuterRef("pk"), patient=OuterRef("about_id")))
-
-
-def _experts_may_see() -> Q:
-    """Rule 3: produced by the patient's side or by the experts, or authorized by the patient;
-    and never refused (rule 6)."""
+def _experts_may_see_q() -> Q:
     consented = Exists(
         Consent.objects.filter(
             patient=OuterRef("about_id"), grantee=GranteeKind.EXPERTS, revoked_on__isnull=True
         ).filter(_covers())
     )
+    refused = Exists(Refusal.objects.filter(document=OuterRef("pk"), patient=OuterRef("about_id")))
     produced_by_patient = Q(producer=Producer.PARTY, producer_party_id=F("about_id"))
-    return (produced_by_patient | Q(producer=Producer.EXPERT) | consented) & ~_refused()
+    return (produced_by_patient | Q(producer=Producer.EXPERT) | consented) & ~refused
 
 
 def _documents_q(user: User) -> Q:
-    seat = _mission_q(user, prefix="mission__")
-    non_medical = Q(is_medical=False) & seat
+    """view/download, as SQL: the twin of rule_for (checked against it by the tests)."""
+    non_medical = Q(is_medical=False) & _mission_q(user, prefix="mission__")
     patient_side = Q(is_medical=True, about_id__in=_side_party_ids(user))
-    experts = Q(is_medical=True, mission_id__in=_expert_mission_ids(user)) & _experts_may_see()
+    experts = Q(is_medical=True, mission_id__in=_expert_mission_ids(user)) & _experts_may_see_q()
     adverse_doctor_consent = Exists(
         Consent.objects.filter(
             patient=OuterRef("about_id"),
@@ -149,13 +320,20 @@ def _documents_q(user: User) -> Q:
         .filter(Q(grantee_party__is_insurer=False) | Q(written=True))
         .filter(_covers())
     )
-    adverse_doctor = Q(is_medical=True, unrelated=False) & _experts_may_see() & adverse_doctor_consent
+    adverse_doctor = Q(is_medical=True, unrelated=False) & _experts_may_see_q() & adverse_doctor_consent
     return non_medical | patient_side | experts | adverse_doctor
 
 
-def visible_documents(user: User, mission: Mission | None = None, action: Action = Action.DOWNLOAD) -> QuerySet:
-    """The documents the user may act on, as one SQL filter. `list` is every piece of the
-    user's missions (rule 8); `view` and `download` follow the secrecy rules."""
+def visible_missions(user: User) -> QuerySet[Mission]:
+    """Rule 1 (scope): the missions in which the user has a role; clerks and judges, their court's."""
+    if not user.is_authenticated or not user.is_active:
+        return Mission.objects.none()
+    return Mission.objects.filter(_mission_q(user))
+
+
+def visible_documents(user: User, mission: Mission | None = None, action: Action | str = Action.DOWNLOAD) -> QuerySet:
+    """The documents the user may act on, as one SQL filter. `list`: every piece of his missions
+    (rule 8); `view` and `download`: the secrecy rules."""
     if not user.is_authenticated or not user.is_active:
         return Document.objects.none()
     qs = Document.objects.all() if mission is None else Document.objects.filter(mission=mission)
@@ -165,88 +343,68 @@ def visible_documents(user: User, mission: Mission | None = None, action: Action
 
 
 def annotate_openable(user: User, queryset: QuerySet) -> QuerySet:
-    """Adds `openable` to each document of a listing: whether this user may read its title and
-    file. Same SQL as visible_documents, so the list and the download view agree."""
-    from django.db.models import BooleanField, Case, Value, When
-
+    """Adds `openable` (may read the title and open the file) and `refused` to a listing,
+    with the same SQL as visible_documents."""
+    refused = Exists(Refusal.objects.filter(document=OuterRef("pk"), patient=OuterRef("about_id")))
     return queryset.annotate(
-        openable=Case(When(_documents_q(user), then=Value(True)), default=Value(False), output_field=BooleanField())
+        openable=Case(When(_documents_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        refused=refused,
     )
 
 
-# --- The same rules, for one document ------------------------------------------------------------
-
-
-def decide(user: User, action: Action | str, document: Document) -> Decision:
-    action = Action(action)
-    if not user.is_authenticated or not user.is_active:
-        return Decision(False, Rule.OUTSIDE)
-    mission = document.mission
-    is_expert = ExpertAssignment.objects.filter(mission=mission, expert=user).exists()
-    side_ids = set(
-        Party.objects.filter(mission=mission)
-        .filter(Q(account=user) | Q(representatives__user=user))
-        .values_list("pk", flat=True)
-    )
-    is_court = user.role in COURT_ROLES and user.court_id == mission.court_id
-    if not (is_expert or side_ids or is_court):
-        return Decision(False, Rule.OUTSIDE)
-    if action == Action.LIST:
-        return Decision(True, Rule.EXISTENCE)
-    if not document.is_medical:
-        return Decision(True, Rule.NON_MEDICAL)
-    if document.about_id in side_ids:
-        return Decision(True, Rule.PATIENT_SIDE)
-    refused = Refusal.objects.filter(document=document, patient_id=document.about_id).exists()
-    if refused:
-        return Decision(False, Rule.REFUSED)
-    experts_may = _experts_authorized(document)
-    if is_expert:
-        if not experts_may:
-            return Decision(False, Rule.QUARANTINE)
-        return Decision(True, Rule.UNRELATED if document.unrelated else Rule.EXPERT)
-    doctor_party_ids = set(
-        Representative.objects.filter(
-            user=user, kind=RepresentativeKind.MEDECIN_CONSEIL, party__mission=mission
-        ).values_list("party_id", flat=True)
-    )
-    if not doctor_party_ids:
-        return Decision(False, Rule.DOCTORS_ONLY if side_ids else Rule.EXISTENCE)
-    if document.unrelated:
-        return Decision(False, Rule.UNRELATED)
-    if not experts_may:
-        return Decision(False, Rule.QUARANTINE)
-    consents = [c for c in _active_consents(document, GranteeKind.PARTY) if c.grantee_party_id in doctor_party_ids]
-    if not consents:
-        return Decision(False, Rule.NO_CONSENT)
-    if any(c.written or not c.grantee_party.is_insurer for c in consents):
-        return Decision(True, Rule.CONSENT)
-    return Decision(False, Rule.CONSENT_NOT_WRITTEN)
-
-
-def _active_consents(document: Document, grantee: GranteeKind) -> list[Consent]:
-    consents = (
-        Consent.objects.filter(patient_id=document.about_id, grantee=grantee, revoked_on__isnull=True)
-        .select_related("grantee_party")
-        .prefetch_related("documents")
-    )
-    return [c for c in consents if not c.documents.all() or document in c.documents.all()]
-
-
-def _experts_authorized(document: Document) -> bool:
-    if document.producer == Producer.PARTY and document.producer_party_id == document.about_id:
-        return True
-    if document.producer == Producer.EXPERT:
-        return True
-    return bool(_active_consents(document, GranteeKind.EXPERTS))
+# --- Helpers for views ----------------------------------------------------------------------------
 
 
 def mission_for(user: User, mission_id: int) -> Mission:
     """The mission, or the same 404 as for one that does not exist (rule 1)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(visible_missions(user).select_related("court"), pk=mission_id)
+
+
+def document_for(request: HttpRequest, action: Action, document_id: int) -> tuple[Document, Decision]:
+    """The document and the decision on it, logged (rule 9). Outsiders get the 404 of a
+    document that does not exist."""
+    from cases.services.access_log import access_log_record
+
+    document = get_object_or_404(
+        Document.objects.select_related("mission__court", "producer_party", "about"), pk=document_id
+    )
+    decision = decide(request.user, action, document)
+    if decision.rule == Rule.OUTSIDE:
+        raise Http404
+    access_log_record(request=request, document=document, action=action, decision=decision)
+    return document, decision
 
 
 def is_mission_expert(user: User, mission: Mission) -> bool:
     return ExpertAssignment.objects.filter(mission=mission, expert=user).exists()
+
+
+# --- The contradictoire, seen from each party ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    party: Party
+    through: str  # who of the party reaches the piece
+    decision: Decision
+
+
+def reach_by_party(document: Document, parties: list[Party], facts: Facts) -> list[Reach]:
+    """For one piece, whether each party receives it, through which of its members (rule 2).
+    A party's doctor is asked for medical pieces, its avocat or itself for the others."""
+    reaches = []
+    for party in parties:
+        reps = list(party.representatives.all())
+        has_doctor = any(r.kind == RepresentativeKind.MEDECIN_CONSEIL for r in reps)
+        has_member = has_doctor or bool(reps) or party.account_id is not None
+        if not has_member:
+            reaches.append(Reach(party, "aucun compte", Decision(False, Rule.OUTSIDE)))
+            continue
+        if facts.is_medical and facts.about_id != party.pk and has_doctor:
+            seat = Seat(side_party_ids=frozenset({party.pk}), doctor_party_ids=frozenset({party.pk}))
+            through = "son médecin-conseil"
+        else:
+            seat = Seat(side_party_ids=frozenset({party.pk}))
+            through = "ses représentants"
+        reaches.append(Reach(party, through, rule_for(seat, Action.DOWNLOAD, facts)))
+    return reaches

@@ -223,6 +223,14 @@ class DireAnswerForm(forms.Form):
     answer = forms.CharField(label="Réponse de l'expert", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _piece_label(document) -> str:
+    """A medical piece the user may not open is named by its number and date only (rule 8)."""
+    if getattr(document, "openable", False):
+        return f"n° {document.number} — {document.title}"
+    when = f" du {document.date:%d/%m/%Y}" if document.date else ""
+    return f"n° {document.number}{when} — pièce médicale"
+
+
 class ConsentForm(forms.Form):
     patient = forms.ModelChoiceField(queryset=Party.objects.none(), label="Patient")
     grantee = forms.ChoiceField(label="Au profit de", choices=GranteeKind.choices)
@@ -238,16 +246,16 @@ class ConsentForm(forms.Form):
         queryset=Document.objects.none(),
         label="Pièces couvertes",
         required=False,
-        help_text="Aucune pièce choisie : toutes les pièces médicales.",
+        help_text="Aucune pièce choisie : toutes les pièces médicales du patient.",
     )
     granted_on = forms.DateField(label="Donné le", widget=DATE)
 
-    def __init__(self, *args, mission: Mission, documents, **kwargs):
+    def __init__(self, *args, mission: Mission, patients, documents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = mission.parties.all()
+        self.fields["patient"].queryset = patients
         self.fields["grantee_party"].queryset = mission.parties.all()
         self.fields["documents"].queryset = documents
-        self.fields["documents"].label_from_instance = lambda d: f"n° {d.number} — {d.title}"
+        self.fields["documents"].label_from_instance = _piece_label
 
 
 class RefusalForm(forms.Form):
@@ -256,8 +264,31 @@ class RefusalForm(forms.Form):
     refused_on = forms.DateField(label="Refusé le", widget=DATE)
     note = forms.CharField(label="Observations", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, mission: Mission, **kwargs):
+    def __init__(self, *args, patients, documents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = mission.parties.all()
-        self.fields["document"].queryset = mission.documents.filter(is_medical=True)
-        self.fields["document"].label_from_instance = lambda d: f"n° {d.number}"
+        self.fields["patient"].queryset = patients
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = _piece_label
+
+
+class OwnDireForm(forms.Form):
+    """A dire written by a party's avocat (filed) or médecin-conseil (a draft for the avocat)."""
+
+    party = forms.ModelChoiceField(queryset=Party.objects.none(), label="Au nom de")
+    text = forms.CharField(label="Observations", widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, parties: list[Party], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.filter(pk__in=[p.pk for p in parties])
+        if len(parties) == 1:
+            self.fields["party"].initial = parties[0].pk
+
+
+class AccessLogFilterForm(forms.Form):
+    username = forms.CharField(label="Utilisateur", required=False)
+    number = forms.IntegerField(label="Pièce n°", required=False, min_value=1)
+    allowed = forms.ChoiceField(
+        label="Décision", required=False, choices=[("", "Toutes"), ("1", "Autorisé"), ("0", "Refusé")]
+    )
+    since = forms.DateField(label="Du", widget=DATE, required=False)
+    until = forms.DateField(label="Au", widget=DATE, required=False)

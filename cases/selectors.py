@@ -117,3 +117,93 @@ def next_deadline(mission: Mission) -> tuple[str, date] | None:
     if mission.dires_due and mission.status == "pre_report":
         candidates.append(("Dires", mission.dires_due))
     return min(candidates, key=lambda c: c[1]) if candidates else None
+
+
+def conflict_warnings(user: User, mission: Mission) -> list[str]:
+    """The treating doctor cannot be the expert: warn when a certificate the user may read seems
+    written by one of the mission's experts (matched on the name, a hint for the expert to check)."""
+    experts = [a.expert for a in mission.assignments.select_related("expert")]
+    certificates = Certificate.objects.filter(
+        document__in=access.visible_documents(user, mission, action=access.Action.VIEW)
+    ).select_related("document")
+    warnings = []
+    for cert in certificates:
+        author = _normalize(cert.author)
+        for expert_user in experts:
+            surname = _surname(expert_user.display_name)
+            if surname and surname in author.split():
+                warnings.append(
+                    f"Le certificat de la pièce n° {cert.document.number} ({cert.author}) semble établi par "
+                    f"{expert_user.display_name} : un expert ne peut être le médecin traitant de la personne qu'il "
+                    "examine (art. 105 du code de déontologie médicale)."
+                )
+    return warnings
+
+
+def _normalize(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())
+
+
+def _surname(name: str) -> str:
+    words = [w for w in _normalize(name.split(",")[0]).split() if w not in {"dr", "pr", "docteur", "professeur"}]
+    return words[-1] if words else ""
+
+
+def consent_patients(user: User, mission: Mission, *, is_expert: bool) -> QuerySet[Party]:
+    """The patients whose consents and refusals the user may record: all of them for the experts,
+    his own client for an avocat (DOMAIN §3 rule 3: the patient is master of the secret)."""
+    if is_expert:
+        return mission.parties.all()
+    return mission.parties.filter(representatives__user=user, representatives__kind="avocat").distinct()
+
+
+def access_log_for(user: User, mission: Mission, *, is_expert: bool) -> QuerySet:
+    """Rule 9: the experts read the whole log of their mission; the patient's side, the log of
+    the pieces about the patient."""
+    from cases.models import AccessLog
+
+    qs = AccessLog.objects.filter(mission=mission).select_related("document")
+    if is_expert:
+        return qs
+    own = Party.objects.filter(mission=mission).filter(Q(account=user) | Q(representatives__user=user))
+    return qs.filter(document__about__in=own.values("pk"))
+
+
+@dataclass(frozen=True)
+class ContradictoireRow:
+    document: Document
+    openable: bool
+    relied_on: bool
+    reaches: list
+    openers: list[str]
+    missing: list[str]
+
+
+def contradictoire(user: User, mission: Mission) -> list[ContradictoireRow]:
+    """For each piece: which parties receive it, who opened it (from the log), and a warning for
+    every piece the experts rely on that a party has not received (rule 2)."""
+    from cases.models import AccessLog
+
+    documents = list(
+        access.annotate_openable(user, mission.documents.all()).select_related("producer_party").order_by("number")
+    )
+    parties = list(mission.parties.prefetch_related("representatives"))
+    facts = access.facts_for_mission(mission, documents)
+    openers: dict[int, set[str]] = {}
+    for doc_id, username in (
+        AccessLog.objects.filter(mission=mission, allowed=True).values_list("document_id", "username").distinct()
+    ):
+        openers.setdefault(doc_id, set()).add(username)
+    rows = []
+    for doc in documents:
+        f = facts[doc.pk]
+        relied_on = f.experts_may_see and not doc.unrelated
+        reaches = access.reach_by_party(doc, parties, f)
+        # A third party with no standing (not opposable) is not owed the communication.
+        missing = [r.party.name for r in reaches if not r.decision.allowed and r.party.opposable] if relied_on else []
+        rows.append(ContradictoireRow(doc, doc.openable, relied_on, reaches, sorted(openers.get(doc.pk, ())), missing))
+    return rows

@@ -18,3 +18,10 @@ urlpatterns = [
     path("pieces/<int:pk>/", views.document_detail, name="document_detail"),
     path("pieces/<int:pk>/fichier/", views.document_download, name="document_download"),
 ]
+
+urlpatterns += [
+    path("missions/<int:pk>/pieces/archive.zip", views.mission_export, name="mission_export"),
+    path("missions/<int:pk>/journal/", views.mission_access_log, name="mission_access_log"),
+    path("missions/<int:pk>/contradictoire/", views.mission_contradictoire, name="mission_contradictoire"),
+    path("missions/<int:pk>/interets/", views.mission_interests, name="mission_interests"),
+]

@@ -1,13 +1,18 @@
 """Thin views: they check access through cases.access, validate with forms, and call services."""
 
+import csv
+import shutil
+import tempfile
+import zipfile
 from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -16,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from cases import access, selectors
 from cases.choices import MissionStatus
 from cases.forms import (
+    AccessLogFilterForm,
     CertificateForm,
     ConsentForm,
     ConvocationForm,
@@ -25,19 +31,21 @@ from cases.forms import (
     DocumentFilterForm,
     DocumentUploadForm,
     MissionCreateForm,
+    OwnDireForm,
     PartyForm,
     RefusalForm,
     RepresentativeForm,
 )
-from cases.models import Consent, ConvocationRecipient, Dire, Document, Mission
+from cases.models import Consent, ConvocationRecipient, Dire, Mission
 from cases.services.certificates import certificate_record
 from cases.services.consents import consent_grant, consent_revoke, refusal_record
 from cases.services.convocations import convocation_create
-from cases.services.dires import dire_answer, dire_record
+from cases.services.dires import dire_answer, dire_file, dire_prepare, dire_record
 from cases.services.documents import Upload, document_update, documents_upload
 from cases.services.missions import (
     allowed_transitions,
     consignation_record,
+    interests_declare,
     mission_create,
     mission_transition,
 )
@@ -45,21 +53,43 @@ from cases.services.parties import party_create, representative_add
 from cases.templates_questions import all_templates, default_questions
 from cases.uploads import too_large_message
 
+# (url name, label, who sees the tab: "all", "side" = experts and parties' sides, "expert", "patient")
 TABS = [
-    ("mission_detail", "Mission"),
-    ("mission_parties", "Parties"),
-    ("mission_documents", "Pièces"),
-    ("mission_certificates", "Certificats"),
-    ("mission_convocations", "Convocations"),
-    ("mission_dires", "Dires"),
-    ("mission_consents", "Consentements"),
+    ("mission_detail", "Mission", "all"),
+    ("mission_parties", "Parties", "all"),
+    ("mission_documents", "Pièces", "all"),
+    ("mission_certificates", "Certificats", "side"),
+    ("mission_convocations", "Convocations", "all"),
+    ("mission_dires", "Dires", "all"),
+    ("mission_consents", "Consentements", "patient"),
+    ("mission_contradictoire", "Contradictoire", "expert"),
+    ("mission_access_log", "Journal des accès", "patient"),
 ]
 
 
 def _mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict]:
     mission = access.mission_for(request.user, pk)
-    is_expert = access.is_mission_expert(request.user, mission)
-    return mission, {"mission": mission, "tab": tab, "tabs": TABS, "is_expert": is_expert}
+    seat = access.seat_in(request.user, mission)
+    patient_side = mission.parties.filter(pk__in=seat.side_party_ids, medical_documents__isnull=False).exists() or (
+        mission.parties.filter(pk__in=seat.side_party_ids, is_victim=True).exists()
+    )
+    shown = {
+        "all": True,
+        "side": seat.expert or bool(seat.side_party_ids),
+        "expert": seat.expert,
+        "patient": seat.expert or patient_side,
+    }
+    tabs = [(name, label) for name, label, who in TABS if shown[who]]
+    if tab not in {name for name, _ in tabs}:
+        raise PermissionDenied("Cette page n'est pas accessible à votre qualité dans la mission.")
+    return mission, {
+        "mission": mission,
+        "tab": tab,
+        "tabs": tabs,
+        "is_expert": seat.expert,
+        "seat": seat,
+        "patient_side": patient_side,
+    }
 
 
 def _require_expert(context: dict) -> None:
@@ -129,6 +159,8 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         extensions=mission.extensions.all(),
         transitions=[(s, MissionStatus(s).label) for s in allowed_transitions(mission)],
         counts=mission.documents.aggregate(total=Count("pk")),
+        conflicts=selectors.conflict_warnings(request.user, mission) if context["is_expert"] else [],
+        my_assignment=mission.assignments.filter(expert=request.user).first(),
     )
     return render(request, "cases/mission_detail.html", context)
 
@@ -241,18 +273,10 @@ def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/mission_documents.html", context)
 
 
-def _document_for(request: HttpRequest, pk: int) -> tuple[Document, access.Decision]:
-    document = get_object_or_404(Document.objects.select_related("mission", "producer_party", "about"), pk=pk)
-    decision = access.decide(request.user, access.Action.VIEW, document)
-    if decision.rule == access.Rule.OUTSIDE:
-        raise Http404
-    return document, decision
-
-
 @never_cache
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document, decision = _document_for(request, pk)
+    document, decision = access.document_for(request, access.Action.VIEW, pk)
     _, context = _mission_page(request, document.mission_id, "mission_documents")
     form = None
     if context["is_expert"] and decision.allowed:
@@ -277,10 +301,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(Document.objects.select_related("mission"), pk=pk)
-    decision = access.decide(request.user, access.Action.DOWNLOAD, document)
-    if decision.rule == access.Rule.OUTSIDE:
-        raise Http404
+    document, decision = access.document_for(request, access.Action.DOWNLOAD, pk)
     if not decision.allowed:
         raise PermissionDenied(decision.reason)
     accel = getattr(settings, "SENDFILE_X_ACCEL_PREFIX", None)
@@ -344,23 +365,29 @@ def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert records dires received by mail and answers them; a party's avocat files his
+    own; a médecin-conseil prepares a draft that only his side sees, and his avocat files it."""
     mission, context = _mission_page(request, pk, "mission_dires")
-    form = DireForm(
-        request.POST if request.POST.get("form") == "dire" else None,
-        mission=mission,
-        initial={"received_on": date.today()},
-    )
-    if request.method == "POST":
+    user = request.user
+    seat = context["seat"]
+    lawyer_of = list(mission.parties.filter(representatives__user=user, representatives__kind="avocat").distinct())
+    doctor_of = list(mission.parties.filter(pk__in=seat.doctor_party_ids))
+    which = request.POST.get("form") if request.method == "POST" else None
+    form = DireForm(request.POST if which == "dire" else None, mission=mission, initial={"received_on": date.today()})
+    own_form = OwnDireForm(request.POST if which in ("file", "prepare") else None, parties=lawyer_of or doctor_of)
+    today = timezone.localdate()
+    if which == "answer":
         _require_expert(context)
-        if request.POST.get("form") == "answer":
-            dire = get_object_or_404(Dire, pk=request.POST.get("dire"), mission=mission)
-            answer_form = DireAnswerForm(request.POST)
-            if answer_form.is_valid():
-                dire_answer(dire=dire, answer=answer_form.cleaned_data["answer"], answered_on=timezone.localdate())
-                messages.success(request, "Réponse enregistrée.")
-            else:
-                messages.error(request, "La réponse ne peut être vide.")
-            return redirect("cases:mission_dires", mission.pk)
+        dire = get_object_or_404(Dire, pk=request.POST.get("dire"), mission=mission, is_filed=True)
+        answer_form = DireAnswerForm(request.POST)
+        if answer_form.is_valid():
+            dire_answer(dire=dire, answer=answer_form.cleaned_data["answer"], answered_on=today)
+            messages.success(request, "Réponse enregistrée.")
+        else:
+            messages.error(request, "La réponse ne peut être vide.")
+        return redirect("cases:mission_dires", mission.pk)
+    if which == "dire":
+        _require_expert(context)
         if form.is_valid():
             try:
                 dire_record(mission=mission, **form.cleaned_data)
@@ -369,32 +396,74 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Dire enregistré.")
                 return redirect("cases:mission_dires", mission.pk)
-    context.update(form=form, dires=mission.dires.select_related("party", "filed_by", "document"))
+    if which in ("file", "prepare"):
+        if (which == "file" and not lawyer_of) or (which == "prepare" and not doctor_of):
+            raise PermissionDenied("Seul l'avocat d'une partie dépose un dire ; son médecin-conseil peut le préparer.")
+        if own_form.is_valid():
+            party, text = own_form.cleaned_data["party"], own_form.cleaned_data["text"]
+            try:
+                if which == "file":
+                    dire_record(mission=mission, party=party, filed_by=user, received_on=today, text=text)
+                    messages.success(request, "Dire déposé ; l'expert et les autres parties le reçoivent.")
+                else:
+                    dire_prepare(party=party, prepared_by=user, text=text)
+                    messages.success(request, "Projet de dire enregistré ; votre avocat peut le déposer.")
+            except ValidationError as exc:
+                _form_errors(own_form, exc)
+            else:
+                return redirect("cases:mission_dires", mission.pk)
+    if which == "file_draft":
+        draft = get_object_or_404(
+            Dire, pk=request.POST.get("dire"), mission=mission, is_filed=False, party__in=lawyer_of
+        )
+        try:
+            dire_file(dire=draft, filed_by=user, received_on=today)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Dire déposé.")
+        return redirect("cases:mission_dires", mission.pk)
+    drafts = mission.dires.filter(is_filed=False, party__in=[*lawyer_of, *doctor_of]).select_related(
+        "party", "prepared_by"
+    )
+    context.update(
+        form=form,
+        own_form=own_form,
+        drafts=drafts,
+        may_file=bool(lawyer_of),
+        may_prepare=bool(doctor_of),
+        dires=mission.dires.filter(is_filed=True).select_related("party", "filed_by"),
+    )
     return render(request, "cases/mission_dires.html", context)
 
 
 @never_cache
 @login_required
 def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
+    """Consents and refusals, recorded by the experts or by the patient's own avocat (rules 3, 5, 6)."""
     mission, context = _mission_page(request, pk, "mission_consents")
-    medical = mission.documents.filter(is_medical=True)
+    patients = selectors.consent_patients(request.user, mission, is_expert=context["is_expert"])
+    medical = access.annotate_openable(request.user, mission.documents.filter(is_medical=True, about__in=patients))
     which = request.POST.get("form") if request.method == "POST" else None
     consent_form = ConsentForm(
         request.POST if which == "consent" else None,
         request.FILES if which == "consent" else None,
         mission=mission,
+        patients=patients,
         documents=medical,
         prefix="consent",
         initial={"granted_on": date.today()},
     )
     refusal_form = RefusalForm(
         request.POST if which == "refusal" else None,
-        mission=mission,
+        patients=patients,
+        documents=medical,
         prefix="refusal",
         initial={"refused_on": date.today()},
     )
     if which:
-        _require_expert(context)
+        if not patients.exists():
+            raise PermissionDenied("Seuls les experts et l'avocat du patient enregistrent consentements et refus.")
         try:
             if which == "consent" and consent_form.is_valid():
                 data = consent_form.cleaned_data
@@ -417,16 +486,131 @@ def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Refus enregistré ; il sera porté à la connaissance du juge.")
                 return redirect("cases:mission_consents", mission.pk)
             if which == "revoke":
-                consent = get_object_or_404(Consent, pk=request.POST.get("consent"), mission=mission)
+                consent = get_object_or_404(
+                    Consent, pk=request.POST.get("consent"), mission=mission, patient__in=patients
+                )
                 consent_revoke(consent=consent, revoked_on=timezone.localdate())
                 messages.success(request, "Consentement retiré : l'accès cesse immédiatement.")
                 return redirect("cases:mission_consents", mission.pk)
         except ValidationError as exc:
             _form_errors(consent_form if which == "consent" else refusal_form, exc)
+    own = mission.parties.filter(pk__in=context["seat"].side_party_ids)
+    shown = Q() if context["is_expert"] else Q(patient__in=own)
     context.update(
-        consents=mission.consents.select_related("patient", "grantee_party").prefetch_related("documents"),
-        refusals=mission.refusals.select_related("patient", "document"),
+        consents=mission.consents.filter(shown)
+        .select_related("patient", "grantee_party")
+        .prefetch_related("documents"),
+        refusals=mission.refusals.filter(shown).select_related("patient", "document"),
         consent_form=consent_form,
         refusal_form=refusal_form,
+        may_record=patients.exists(),
     )
     return render(request, "cases/mission_consents.html", context)
+
+
+@login_required
+def mission_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bordereau as a ZIP of the pieces this user may open (and only those), each access logged."""
+    mission, _ = _mission_page(request, pk, "mission_documents")
+    documents = list(
+        access.visible_documents(request.user, mission, action=access.Action.DOWNLOAD)
+        .select_related("producer_party")
+        .order_by("number")
+    )
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        lines = ["N°;Date;Pièce;Produite par;Fichier;SHA-256"]
+        for doc in documents:
+            access.document_for(request, access.Action.DOWNLOAD, doc.pk)
+            name = f"{doc.number:03d} - {_safe_name(doc.title)}{_extension(doc.content_type)}"
+            with doc.file.open("rb") as handle, zf.open(name, "w") as target:
+                shutil.copyfileobj(handle, target, 64 * 1024)
+            lines.append(f"{doc.number};{doc.date or ''};{doc.title};{doc.producer_label};{name};{doc.sha256}")
+        zf.writestr("bordereau.csv", "\n".join(lines) + "\n")
+    archive.seek(0)
+    response = FileResponse(
+        archive,
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"bordereau-RG-{_safe_name(mission.rg)}.zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in " -_.,'()" else "-" for c in text).strip()[:80] or "piece"
+
+
+def _extension(content_type: str) -> str:
+    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}.get(
+        content_type, ""
+    )
+
+
+@never_cache
+@login_required
+def mission_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rule 9: the log of the mission, for its experts and the patient's side; filterable, CSV."""
+    mission, context = _mission_page(request, pk, "mission_access_log")
+    rows = selectors.access_log_for(request.user, mission, is_expert=context["is_expert"])
+    filters = AccessLogFilterForm(request.GET or None)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["username"]:
+            rows = rows.filter(username__icontains=data["username"])
+        if data["number"]:
+            rows = rows.filter(document__number=data["number"])
+        if data["allowed"] in ("1", "0"):
+            rows = rows.filter(allowed=data["allowed"] == "1")
+        if data["since"]:
+            rows = rows.filter(at__date__gte=data["since"])
+        if data["until"]:
+            rows = rows.filter(at__date__lte=data["until"])
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"journal-acces-RG-{_safe_name(mission.rg)}.csv"
+        )
+        response["Cache-Control"] = "private, no-store"
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(["date", "utilisateur", "pièce", "action", "autorisé", "règle", "adresse IP"])
+        for row in rows.iterator():
+            writer.writerow(
+                [
+                    timezone.localtime(row.at).strftime("%d/%m/%Y %H:%M:%S"),
+                    row.username,
+                    row.document.number,
+                    row.action,
+                    "oui" if row.allowed else "non",
+                    row.rule,
+                    row.ip or "",
+                ]
+            )
+        return response
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(page=page, filters=filters, query=query.urlencode())
+    return render(request, "cases/mission_access_log.html", context)
+
+
+@never_cache
+@login_required
+def mission_contradictoire(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_contradictoire")
+    rows = selectors.contradictoire(request.user, mission)
+    context.update(rows=rows, warnings=[r for r in rows if r.missing])
+    return render(request, "cases/mission_contradictoire.html", context)
+
+
+@login_required
+def mission_interests(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_detail")
+    _require_expert(context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    assignment = get_object_or_404(mission.assignments, expert=request.user)
+    interests_declare(assignment=assignment, text=request.POST.get("interests", ""), declared_on=timezone.localdate())
+    messages.success(request, "Déclaration d'intérêts enregistrée.")
+    return redirect("cases:mission_detail", mission.pk)

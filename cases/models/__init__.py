@@ -1,3 +1,4 @@
+from .access_log import AccessLog
 from .certificate import Certificate
 from .consent import Consent, Refusal
 from .convocation import Convocation, ConvocationRecipient
@@ -7,6 +8,7 @@ from .mission import Consignation, Court, ExpertAssignment, Extension, Mission, 
 from .party import Party, Representative
 
 __all__ = [
+    "AccessLog",
     "Certificate",
     "Consent",
     "Consignation",

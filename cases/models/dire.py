@@ -3,7 +3,8 @@ from django.db import models
 
 
 class Dire(models.Model):
-    """A party's written observations, filed by its avocat (art. 276 CPC), and the expert's answer."""
+    """A party's written observations, filed by its avocat (art. 276 CPC), and the expert's answer.
+    A médecin-conseil may prepare one (a draft, seen only by his side); his avocat files it."""
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="dires")
     party = models.ForeignKey("cases.Party", verbose_name="partie", on_delete=models.PROTECT, related_name="dires")
@@ -15,7 +16,16 @@ class Dire(models.Model):
         on_delete=models.PROTECT,
         related_name="dires_filed",
     )
-    received_on = models.DateField("reçu le")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="préparé par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dires_prepared",
+    )
+    is_filed = models.BooleanField("déposé", default=True)
+    received_on = models.DateField("reçu le", null=True, blank=True)
     text = models.TextField("observations", blank=True)
     document = models.ForeignKey(
         "cases.Document",
@@ -32,6 +42,14 @@ class Dire(models.Model):
         verbose_name = "dire"
         verbose_name_plural = "dires"
         ordering = ["mission", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="filed_dire_has_its_date",
+                condition=models.Q(is_filed=False) | models.Q(received_on__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
+        if not self.is_filed:
+            return f"Projet de dire de {self.party}"
         return f"Dire de {self.party} du {self.received_on:%d/%m/%Y}"

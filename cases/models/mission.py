@@ -96,6 +96,7 @@ class ExpertAssignment(models.Model):
     role = models.CharField("qualité", max_length=20, choices=ExpertRole.choices, default=ExpertRole.EXPERT)
     accepted_on = models.DateField("acceptée le", null=True, blank=True)
     declared_interests = models.TextField("liens d'intérêts déclarés", blank=True)
+    interests_declared_on = models.DateField("déclaration d'intérêts du", null=True, blank=True)
 
     class Meta:
         verbose_name = "expert désigné"

@@ -8,6 +8,10 @@ from cases.choices import RepresentativeKind
 from cases.models import Dire, Document, Mission, Party
 
 
+def _is_rep(party: Party, user: User, kind: str) -> bool:
+    return party.representatives.filter(user=user, kind=kind).exists()
+
+
 @transaction.atomic
 def dire_record(
     *,
@@ -22,10 +26,7 @@ def dire_record(
     errors: dict[str, str] = {}
     if party.mission_id != mission.pk:
         errors["party"] = "Cette partie n'appartient pas à la mission."
-    if (
-        filed_by is not None
-        and not party.representatives.filter(user=filed_by, kind=RepresentativeKind.AVOCAT).exists()
-    ):
+    if filed_by is not None and not _is_rep(party, filed_by, RepresentativeKind.AVOCAT):
         errors["filed_by"] = f"{filed_by} n'est pas l'avocat de {party}."
     if document is not None and document.mission_id != mission.pk:
         errors["document"] = "La pièce jointe n'appartient pas à la mission."
@@ -42,7 +43,39 @@ def dire_record(
 
 
 @transaction.atomic
+def dire_prepare(*, party: Party, prepared_by: User, text: str) -> Dire:
+    """A médecin-conseil prepares a dire; only his avocat can file it (the avocat is the only
+    channel of written observations before the court)."""
+    if not _is_rep(party, prepared_by, RepresentativeKind.MEDECIN_CONSEIL):
+        raise ValidationError({"text": f"{prepared_by} n'est pas le médecin-conseil de {party}."})
+    if not text.strip():
+        raise ValidationError({"text": "Le projet de dire est vide."})
+    dire = Dire(mission_id=party.mission_id, party=party, prepared_by=prepared_by, is_filed=False, text=text.strip())
+    dire.full_clean()
+    dire.save()
+    return dire
+
+
+@transaction.atomic
+def dire_file(*, dire: Dire, filed_by: User, received_on: date) -> Dire:
+    """The avocat files a draft prepared by the party's médecin-conseil."""
+    dire = Dire.objects.select_for_update().get(pk=dire.pk)
+    if dire.is_filed:
+        raise ValidationError("Ce dire a déjà été déposé.")
+    if not _is_rep(dire.party, filed_by, RepresentativeKind.AVOCAT):
+        raise ValidationError(f"Seul l'avocat de {dire.party} peut déposer ce dire.")
+    dire.is_filed = True
+    dire.filed_by = filed_by
+    dire.received_on = received_on
+    dire.full_clean()
+    dire.save(update_fields=["is_filed", "filed_by", "received_on"])
+    return dire
+
+
+@transaction.atomic
 def dire_answer(*, dire: Dire, answer: str, answered_on: date) -> Dire:
+    if not dire.is_filed:
+        raise ValidationError("On ne répond qu'à un dire déposé.")
     if not answer.strip():
         raise ValidationError({"answer": "La réponse ne peut être vide."})
     dire.answer = answer.strip()

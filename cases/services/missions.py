@@ -125,3 +125,12 @@ def extension_request(*, mission: Mission, requested_on: date, requested_due: da
     extension.full_clean()
     extension.save()
     return extension
+
+
+@transaction.atomic
+def interests_declare(*, assignment: ExpertAssignment, text: str, declared_on: date) -> ExpertAssignment:
+    """The expert's links of interest with the parties of this mission (an insurer, a clinic...)."""
+    assignment.declared_interests = text.strip() or "Aucun lien d'intérêts avec les parties."
+    assignment.interests_declared_on = declared_on
+    assignment.save(update_fields=["declared_interests", "interests_declared_on"])
+    return assignment
