@@ -154,11 +154,14 @@ def _surname(name: str) -> str:
 
 
 def consent_patients(user: User, mission: Mission, *, is_expert: bool) -> QuerySet[Party]:
-    """The patients whose consents and refusals the user may record: all of them for the experts,
-    his own client for an avocat (DOMAIN §3 rule 3: the patient is master of the secret)."""
+    """The patients whose consents and refusals the user may record: all of them for the experts;
+    for anyone else, himself (a party's own account) or his client as avocat (DOMAIN §3 rule 3: the
+    patient is master of the secret)."""
     if is_expert:
         return mission.parties.all()
-    return mission.parties.filter(representatives__user=user, representatives__kind="avocat").distinct()
+    return mission.parties.filter(
+        Q(account=user) | Q(representatives__user=user, representatives__kind="avocat")
+    ).distinct()
 
 
 def access_log_for(user: User, mission: Mission, *, is_expert: bool) -> QuerySet:
