@@ -22,6 +22,33 @@ def private_media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+# Every tab of a mission, in the order of the page.
+MISSION_PAGES = [
+    "cases:mission_detail",
+    "cases:mission_parties",
+    "cases:mission_documents",
+    "cases:mission_certificates",
+    "cases:mission_convocations",
+    "cases:mission_dires",
+    "cases:mission_consents",
+    "cases:mission_contradictoire",
+    "cases:mission_access_log",
+]
+
+
+def load_scenario_file(tmp_path: Path, data: dict) -> dict:
+    """Runs `manage.py load_scenario` on the data, as a user would, and returns its JSON output."""
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = io.StringIO()
+    call_command("load_scenario", str(path), stdout=out)
+    return json.loads(out.getvalue())
+
+
 def stored_files(root: Path) -> list[Path]:
     return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
 

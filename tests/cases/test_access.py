@@ -3,13 +3,11 @@ secret, the access log records every decision and cannot be changed."""
 
 import csv
 import io
-import json
 import re
 import zipfile
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,16 +19,9 @@ from cases import access
 from cases.choices import GranteeKind
 from cases.models import AccessLog, Consent, Document, Party, Refusal
 from tests import factories
+from tests.conftest import MISSION_PAGES, load_scenario_file
 
 pytestmark = pytest.mark.django_db
-
-
-def load(tmp_path, data) -> dict:
-    path = tmp_path / "scenario.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    out = io.StringIO()
-    call_command("load_scenario", str(path), stdout=out)
-    return json.loads(out.getvalue())
 
 
 # --- decide() and visible_documents() agree ------------------------------------------------------
@@ -208,20 +199,7 @@ def test_consent_revocation_takes_effect_at_the_next_request(client):
 
 
 def _pages(client, mission_id: int, document_ids: list[int]) -> list[str]:
-    urls = [
-        reverse(name, args=[mission_id])
-        for name in (
-            "cases:mission_detail",
-            "cases:mission_parties",
-            "cases:mission_documents",
-            "cases:mission_certificates",
-            "cases:mission_convocations",
-            "cases:mission_dires",
-            "cases:mission_consents",
-            "cases:mission_contradictoire",
-            "cases:mission_access_log",
-        )
-    ]
+    urls = [reverse(name, args=[mission_id]) for name in MISSION_PAGES]
     urls += [reverse("cases:document_detail", args=[pk]) for pk in document_ids]
     urls += ["/", reverse("cases:mission_documents", args=[mission_id]) + "?q=Compte"]
     pages = []
@@ -235,7 +213,7 @@ def _pages(client, mission_id: int, document_ids: list[int]) -> list[str]:
 def test_no_page_shows_the_title_of_a_medical_piece_the_user_may_not_open(
     client, tmp_path, lyon_scenario, lyon_expected
 ):
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     titles = {
         f"{m['ref']}/{d['ref']}": d["title"]
         for m in lyon_scenario["missions"]
@@ -255,7 +233,7 @@ def test_no_page_shows_the_title_of_a_medical_piece_the_user_may_not_open(
 
 
 def test_search_never_matches_a_hidden_title(client, tmp_path, lyon_scenario):
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     client.force_login(User.objects.get(username="me.atlas"))
     page = client.get(result["missions"]["M1"]["url"] + "pieces/?q=hospitalisation").content.decode()
     assert "Aucune pièce" in page
@@ -359,7 +337,7 @@ def test_postgresql_refuses_updates_and_deletes_of_the_log_even_in_raw_sql(clien
 
 
 def test_the_journal_is_read_by_the_experts_and_the_patient_side_only(client, tmp_path, lyon_scenario):
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     m1 = result["missions"]["M1"]
     d2 = result["documents"]["M1/D2"]["download_url"]
     d7 = result["documents"]["M1/D7"]["download_url"]
@@ -391,7 +369,7 @@ def test_the_journal_is_read_by_the_experts_and_the_patient_side_only(client, tm
 
 
 def test_zip_export_holds_only_what_the_user_may_open(client, tmp_path, lyon_scenario, lyon_expected):
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     client.force_login(User.objects.get(username="dr.atlas"))
     response = client.get(result["missions"]["M1"]["url"] + "pieces/archive.zip")
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
@@ -408,7 +386,7 @@ def test_zip_export_holds_only_what_the_user_may_open(client, tmp_path, lyon_sce
 
 
 def test_contradictoire_panel_warns_about_pieces_a_party_has_not_received(client, tmp_path, lyon_scenario):
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     client.force_login(User.objects.get(username="dr.martin"))
     client.force_login(User.objects.get(username="dr.atlas"))
     client.get(result["documents"]["M1/D2"]["download_url"])

@@ -9,21 +9,13 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from cases.models import Consent, Court, Document, Mission
-from tests.conftest import stored_files
+from tests.conftest import load_scenario_file, stored_files
 
 pytestmark = pytest.mark.django_db
 
 
-def load(tmp_path, data) -> dict:
-    path = tmp_path / "scenario.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    out = io.StringIO()
-    call_command("load_scenario", str(path), stdout=out)
-    return json.loads(out.getvalue())
-
-
 def test_loads_the_shared_example_through_the_services(tmp_path, lyon_scenario):
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     assert set(result["users"]) == {u["username"] for u in lyon_scenario["users"]}
     assert set(result["missions"]) == {"M1", "M2"}
     assert len(result["documents"]) == 9
@@ -44,7 +36,7 @@ def test_loads_the_shared_example_through_the_services(tmp_path, lyon_scenario):
 def test_the_example_s_expected_matrix_is_met_over_http(tmp_path, client, lyon_scenario, lyon_expected):
     """Every user x document of the shared example, through the download URL that
     load_scenario prints (DOMAIN.md §3, every rule)."""
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     passwords = {u["username"]: u["password"] for u in lyon_scenario["users"]}
     wrong = []
     for username, password in passwords.items():
@@ -65,7 +57,7 @@ def test_the_example_s_expected_matrix_is_met_over_http(tmp_path, client, lyon_s
 
 
 def test_access_matrix_prints_one_line_per_user_and_document(tmp_path, lyon_scenario, lyon_expected):
-    result = load(tmp_path, lyon_scenario)
+    result = load_scenario_file(tmp_path, lyon_scenario)
     out = io.StringIO()
     call_command("access_matrix", "--action", "download", stdout=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -99,7 +91,7 @@ def test_a_broken_file_names_the_place_and_creates_nothing(tmp_path, lyon_scenar
     data = copy.deepcopy(lyon_scenario)
     mutate(data)
     with pytest.raises(CommandError) as excinfo:
-        load(tmp_path, data)
+        load_scenario_file(tmp_path, data)
     assert place in str(excinfo.value)
     assert "rien n'a été créé" in str(excinfo.value)
     assert (User.objects.count(), Court.objects.count(), Mission.objects.count(), Document.objects.count()) == (

@@ -10,20 +10,10 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from cases.models import Document, Mission, Party
 from tests import factories
-from tests.conftest import stored_files
+from tests.conftest import MISSION_PAGES, stored_files
 from tests.files import good_files
 
 pytestmark = pytest.mark.django_db
-
-MISSION_PAGES = [
-    "cases:mission_detail",
-    "cases:mission_parties",
-    "cases:mission_documents",
-    "cases:mission_certificates",
-    "cases:mission_convocations",
-    "cases:mission_dires",
-    "cases:mission_consents",
-]
 
 
 def _routes(resolver: URLResolver | None = None, namespace: str = ""):
