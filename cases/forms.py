@@ -292,3 +292,78 @@ class AccessLogFilterForm(forms.Form):
     )
     since = forms.DateField(label="Du", widget=DATE, required=False)
     until = forms.DateField(label="Au", widget=DATE, required=False)
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(label="RG ou affaire", required=False)
+    state = forms.ChoiceField(
+        label="Prochaine échéance",
+        required=False,
+        choices=[
+            ("", "Toutes"),
+            ("overdue", "Dépassée"),
+            ("due_soon", "Proche"),
+            ("upcoming", "À venir"),
+            ("done", "Aucune en cours"),
+        ],
+    )
+    expert = forms.ChoiceField(label="Expert", required=False)
+    this_month = forms.BooleanField(label="Échéance ce mois-ci", required=False)
+    sort = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[("echeance", "Prochaine échéance"), ("etat", "État"), ("depot", "Date de dépôt"), ("rg", "RG")],
+    )
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = [("", "Tous"), *((str(u.pk), u.display_name) for u in experts)]
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_due = forms.DateField(label="Nouvelle date de dépôt demandée", widget=DATE)
+    reason = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    granted = forms.TypedChoiceField(
+        label="Décision du juge", choices=[("1", "Accordée"), ("0", "Refusée")], coerce=lambda v: v == "1"
+    )
+    new_due = forms.DateField(
+        label="Nouvelle date accordée", widget=DATE, required=False, help_text="Par défaut, la date demandée."
+    )
+    decided_on = forms.DateField(label="Décision du", widget=DATE)
+
+
+class ConsignationPayForm(forms.Form):
+    paid_on = forms.DateField(label="Consignée le", widget=DATE)
+
+
+class ConsignationComplementForm(forms.Form):
+    amount = forms.DecimalField(label="Montant du complément", max_digits=12, decimal_places=3, min_value=0)
+    due = forms.DateField(label="À consigner avant le", widget=DATE)
+    payer = forms.ModelChoiceField(queryset=Party.objects.none(), label="Partie tenue de consigner", required=False)
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = mission.parties.all()
+
+
+class ExpertDatesForm(forms.Form):
+    dires_due = forms.DateField(label="Date limite des dires (art. 276 CPC)", widget=DATE, required=False)
+    fee_requested_on = forms.DateField(label="Demande de rémunération adressée le", widget=DATE, required=False)
+
+
+class ClerkDatesForm(forms.Form):
+    fees_taxed_on = forms.DateField(label="Rémunération taxée le", widget=DATE, required=False)
+
+
+class RecipientForm(forms.Form):
+    tracking_number = forms.CharField(label="N° de recommandé", max_length=50, required=False)
+    sent_on = forms.DateField(label="Envoyée le", widget=DATE, required=False)
+    receipt_on = forms.DateField(label="AR reçu le", widget=DATE, required=False)
+    attended = forms.NullBooleanField(
+        label="Présent",
+        required=False,
+        widget=forms.Select(choices=[("unknown", "—"), ("true", "Oui"), ("false", "Non")]),
+    )

@@ -6,31 +6,39 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import User
-from cases import access
+from cases import access, deadlines
 from cases.choices import CertificateKind
-from cases.models import Certificate, Consignation, Document, ExpertAssignment, Extension, Mission, Party
+from cases.models import Certificate, Convocation, Dire, Document, ExpertAssignment, Mission, Party
 
 
-def missions_for_dashboard(user: User) -> QuerySet[Mission]:
-    """The user's missions with what the dashboard shows, in a fixed number of queries."""
-    unpaid = Consignation.objects.filter(mission=OuterRef("pk"), paid_on__isnull=True).order_by("due")
-    granted = (
-        Extension.objects.filter(mission=OuterRef("pk"), granted=True)
-        .order_by("-decided_on", "-id")
-        .values("new_due")[:1]
+def with_deadline_data(missions: QuerySet[Mission]) -> QuerySet[Mission]:
+    """Everything cases.deadlines reads, fetched in a fixed number of queries whatever the
+    number of missions."""
+    return missions.select_related("court").prefetch_related(
+        Prefetch("assignments", queryset=ExpertAssignment.objects.select_related("expert")),
+        "consignations",
+        "extensions",
+        Prefetch("convocations", queryset=Convocation.objects.prefetch_related("recipients")),
+        Prefetch("dires", queryset=Dire.objects.only("pk", "mission_id", "is_filed", "received_on")),
     )
-    return (
-        access.visible_missions(user)
-        .select_related("court")
-        .annotate(
-            consignation_due=Subquery(unpaid.values("due")[:1]),
-            extended_due=Subquery(granted),
-        )
-        .prefetch_related(
-            Prefetch("assignments", queryset=ExpertAssignment.objects.select_related("expert")),
-        )
-        .order_by("report_due", "pk")
-    )
+
+
+@dataclass
+class DashboardRow:
+    mission: Mission
+    deadlines: list
+    next: object
+    state: str
+
+
+def dashboard_rows(user: User, today: date) -> list[DashboardRow]:
+    """The user's missions, each with its deadlines computed for `today`."""
+    rows = []
+    for mission in with_deadline_data(access.visible_missions(user)).order_by("report_due", "pk"):
+        items = deadlines.mission_deadlines(mission, today)
+        upcoming = deadlines.next_open(items)
+        rows.append(DashboardRow(mission, items, upcoming, upcoming.state if upcoming else deadlines.State.DONE))
+    return rows
 
 
 def documents_for_list(
@@ -104,19 +112,6 @@ def medical_timeline(user: User, mission: Mission) -> list[TimelineEvent]:
                 )
             )
     return sorted(events, key=lambda e: (e.day, e.document_number))
-
-
-def next_deadline(mission: Mission) -> tuple[str, date] | None:
-    """The nearest open deadline of a dashboard row (annotated by missions_for_dashboard)."""
-    candidates = []
-    due = getattr(mission, "extended_due", None) or mission.report_due
-    if mission.status not in ("deposited", "declined", "lapsed"):
-        candidates.append(("Dépôt du rapport", due))
-    if getattr(mission, "consignation_due", None):
-        candidates.append(("Consignation", mission.consignation_due))
-    if mission.dires_due and mission.status == "pre_report":
-        candidates.append(("Dires", mission.dires_due))
-    return min(candidates, key=lambda c: c[1]) if candidates else None
 
 
 def conflict_warnings(user: User, mission: Mission) -> list[str]:
@@ -210,3 +205,39 @@ def contradictoire(user: User, mission: Mission) -> list[ContradictoireRow]:
         missing = [r.party.name for r in reaches if not r.decision.allowed and r.party.opposable] if relied_on else []
         rows.append(ContradictoireRow(doc, doc.openable, relied_on, reaches, sorted(openers.get(doc.pk, ())), missing))
     return rows
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    day: date
+    label: str
+
+
+def procedural_timeline(mission: Mission) -> list[TimelineStep]:
+    """The procedure so far, from the data fetched by with_deadline_data: order, acceptance,
+    consignations, meetings, dires, extensions, deposit. No medical content."""
+    steps = [TimelineStep(mission.ordered_on, "Décision ordonnant l'expertise")]
+    for a in mission.assignments.all():
+        if a.accepted_on:
+            steps.append(TimelineStep(a.accepted_on, f"Acceptation de la mission par {a.expert.display_name}"))
+    for c in mission.consignations.all():
+        if c.paid_on:
+            label = "Consignation complémentaire versée" if c.is_complement else "Consignation versée"
+            steps.append(TimelineStep(c.paid_on, f"{label} ({c.amount} {mission.court.currency})"))
+    for conv in mission.convocations.all():
+        steps.append(TimelineStep(conv.meeting_at.date(), f"Réunion d'expertise — {conv.place}"))
+    for e in mission.extensions.all():
+        steps.append(TimelineStep(e.requested_on, f"Demande de prorogation au {e.requested_due:%d/%m/%Y}"))
+        if e.decided_on:
+            outcome = f"accordée jusqu'au {e.new_due:%d/%m/%Y}" if e.granted else "refusée"
+            steps.append(TimelineStep(e.decided_on, f"Prorogation {outcome}"))
+    for d in mission.dires.all():
+        if d.is_filed and d.received_on:
+            steps.append(TimelineStep(d.received_on, "Dire reçu"))
+    if mission.fee_requested_on:
+        steps.append(TimelineStep(mission.fee_requested_on, "Demande de rémunération"))
+    if mission.deposited_on:
+        steps.append(TimelineStep(mission.deposited_on, "Dépôt du rapport au greffe"))
+    if mission.fees_taxed_on:
+        steps.append(TimelineStep(mission.fees_taxed_on, "Taxation de la rémunération"))
+    return sorted(steps, key=lambda s: s.day)

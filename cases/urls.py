@@ -25,3 +25,19 @@ urlpatterns += [
     path("missions/<int:pk>/contradictoire/", views.mission_contradictoire, name="mission_contradictoire"),
     path("missions/<int:pk>/interets/", views.mission_interests, name="mission_interests"),
 ]
+
+urlpatterns += [
+    path("missions/<int:pk>/echeances/", views.mission_deadlines, name="mission_deadlines"),
+    path(
+        "missions/<int:pk>/convocations/destinataires/<int:recipient_id>/lettre.pdf",
+        views.convocation_letter,
+        name="convocation_letter",
+    ),
+    path(
+        "missions/<int:pk>/convocations/destinataires/<int:recipient_id>/",
+        views.convocation_recipient,
+        name="convocation_recipient",
+    ),
+    path("agenda/", views.calendar_settings, name="calendar_settings"),
+    path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

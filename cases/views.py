@@ -12,41 +12,55 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
-from cases import access, selectors
+from cases import access, calendar, deadlines, selectors
 from cases.choices import MissionStatus
 from cases.forms import (
     AccessLogFilterForm,
     CertificateForm,
+    ClerkDatesForm,
     ConsentForm,
+    ConsignationComplementForm,
+    ConsignationPayForm,
     ConvocationForm,
+    DashboardFilterForm,
     DireAnswerForm,
     DireForm,
     DocumentEditForm,
     DocumentFilterForm,
     DocumentUploadForm,
+    ExpertDatesForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
     MissionCreateForm,
     OwnDireForm,
     PartyForm,
+    RecipientForm,
     RefusalForm,
     RepresentativeForm,
 )
-from cases.models import Consent, ConvocationRecipient, Dire, Mission
+from cases.models import CalendarFeed, Consent, ConvocationRecipient, Dire, Mission
+from cases.services.calendar import calendar_token_renew
 from cases.services.certificates import certificate_record
 from cases.services.consents import consent_grant, consent_revoke, refusal_record
-from cases.services.convocations import convocation_create
+from cases.services.convocations import convocation_create, convocation_letter_pdf, recipient_update
 from cases.services.dires import dire_answer, dire_file, dire_prepare, dire_record
 from cases.services.documents import Upload, document_update, documents_upload
 from cases.services.missions import (
     allowed_transitions,
+    consignation_pay,
     consignation_record,
+    extension_decide,
+    extension_request,
     interests_declare,
     mission_create,
+    mission_dates_set,
     mission_transition,
 )
 from cases.services.parties import party_create, representative_add
@@ -61,6 +75,7 @@ TABS = [
     ("mission_certificates", "Certificats", "side"),
     ("mission_convocations", "Convocations", "all"),
     ("mission_dires", "Dires", "all"),
+    ("mission_deadlines", "Échéances", "all"),
     ("mission_consents", "Consentements", "patient"),
     ("mission_contradictoire", "Contradictoire", "expert"),
     ("mission_access_log", "Journal des accès", "patient"),
@@ -106,13 +121,89 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+SORTS = {
+    "echeance": lambda r: (r.next.due if r.next else date.max, r.mission.pk),
+    "rg": lambda r: (r.mission.rg, r.mission.pk),
+    "depot": lambda r: (r.mission.report_due, r.mission.pk),
+    "etat": lambda r: (STATE_ORDER[r.state], r.next.due if r.next else date.max),
+}
+STATE_ORDER = {"overdue": 0, "due_soon": 1, "upcoming": 2, "done": 3}
+
+
 @never_cache
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    missions = list(selectors.missions_for_dashboard(request.user))
-    for mission in missions:
-        mission.next_deadline = selectors.next_deadline(mission)
-    return render(request, "cases/dashboard.html", {"missions": missions, "today": timezone.localdate()})
+    """Every mission the user has a place in (a clerk: all of his court's), each with its next
+    deadline and state; filters, sort, pages and CSV. Queries do not grow with the missions."""
+    today = timezone.localdate()
+    rows = selectors.dashboard_rows(request.user, today)
+    experts = sorted({a.expert for r in rows for a in r.mission.assignments.all()}, key=lambda u: u.display_name)
+    filters = DashboardFilterForm(request.GET or None, experts=experts)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    if data.get("q"):
+        needle = data["q"].lower()
+        rows = [r for r in rows if needle in r.mission.rg.lower() or needle in r.mission.title.lower()]
+    if data.get("state"):
+        rows = [r for r in rows if r.state == data["state"]]
+    if data.get("expert"):
+        rows = [r for r in rows if any(a.expert_id == int(data["expert"]) for a in r.mission.assignments.all())]
+    if data.get("this_month"):
+        rows = [r for r in rows if r.next and (r.next.due.year, r.next.due.month) == (today.year, today.month)]
+    rows.sort(key=SORTS.get(data.get("sort") or "echeance", SORTS["echeance"]))
+    if request.GET.get("format") == "csv":
+        return _dashboard_csv(rows)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_ORDER}
+    return render(
+        request,
+        "cases/dashboard.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "today": today,
+            "counts": counts,
+            "total": len(rows),
+        },
+    )
+
+
+def _dashboard_csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "missions.csv")
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "RG",
+            "affaire",
+            "juridiction",
+            "experts",
+            "état de la mission",
+            "dépôt du rapport",
+            "prochaine échéance",
+            "date",
+            "état de l'échéance",
+        ]
+    )
+    for r in rows:
+        experts = ", ".join(a.expert.display_name for a in r.mission.assignments.all())
+        writer.writerow(
+            [
+                r.mission.rg,
+                r.mission.title,
+                r.mission.court.name,
+                experts,
+                r.mission.get_status_display(),
+                deadlines.report_due(r.mission).strftime("%d/%m/%Y"),
+                r.next.label if r.next else "",
+                r.next.due.strftime("%d/%m/%Y") if r.next else "",
+                r.next.state_label if r.next else "à jour",
+            ]
+        )
+    return response
 
 
 @never_cache
@@ -614,3 +705,156 @@ def mission_interests(request: HttpRequest, pk: int) -> HttpResponse:
     interests_declare(assignment=assignment, text=request.POST.get("interests", ""), declared_on=timezone.localdate())
     messages.success(request, "Déclaration d'intérêts enregistrée.")
     return redirect("cases:mission_detail", mission.pk)
+
+
+@never_cache
+@login_required
+def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
+    """The procedural timeline and the deadlines. The expert requests extensions and sets the
+    dires deadline; the court's clerk records the judge's decisions, payments and complements."""
+    mission, context = _mission_page(request, pk, "mission_deadlines")
+    is_clerk = context["seat"].court
+    which = request.POST.get("form") if request.method == "POST" else None
+    post = lambda name: request.POST if which == name else None  # noqa: E731
+    forms_ = {
+        "extension": ExtensionRequestForm(post("extension"), prefix="ext"),
+        "decision": ExtensionDecisionForm(post("decision"), prefix="dec", initial={"decided_on": date.today()}),
+        "pay": ConsignationPayForm(post("pay"), prefix="pay", initial={"paid_on": date.today()}),
+        "complement": ConsignationComplementForm(post("complement"), mission=mission, prefix="cmp"),
+        "expert_dates": ExpertDatesForm(
+            post("expert_dates"),
+            prefix="dates",
+            initial={"dires_due": mission.dires_due, "fee_requested_on": mission.fee_requested_on},
+        ),
+        "clerk_dates": ClerkDatesForm(
+            post("clerk_dates"), prefix="tax", initial={"fees_taxed_on": mission.fees_taxed_on}
+        ),
+    }
+    if which:
+        if which in ("extension", "expert_dates"):
+            _require_expert(context)
+        elif which in ("decision", "pay", "complement", "clerk_dates"):
+            if not is_clerk:
+                raise PermissionDenied("Seul le greffe de la juridiction enregistre cette décision.")
+        else:
+            raise PermissionDenied
+        form = forms_[which]
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "extension":
+                    extension_request(mission=mission, requested_on=timezone.localdate(), **data)
+                elif which == "decision":
+                    extension = get_object_or_404(mission.extensions, pk=request.POST.get("extension"))
+                    extension_decide(extension=extension, **data)
+                elif which == "pay":
+                    consignation = get_object_or_404(mission.consignations, pk=request.POST.get("consignation"))
+                    consignation_pay(consignation=consignation, **data)
+                elif which == "complement":
+                    consignation_record(mission=mission, is_complement=True, **data)
+                else:
+                    mission_dates_set(mission=mission, **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Enregistré.")
+                return redirect("cases:mission_deadlines", mission.pk)
+    data = selectors.with_deadline_data(visible_one(request.user, mission.pk)).get()
+    context.update(
+        deadlines=deadlines.mission_deadlines(data, timezone.localdate()),
+        timeline=selectors.procedural_timeline(data),
+        extensions=data.extensions.all(),
+        consignations=data.consignations.all(),
+        is_clerk=is_clerk,
+        **{f"{name}_form": form for name, form in forms_.items()},
+    )
+    return render(request, "cases/mission_deadlines.html", context)
+
+
+def visible_one(user, pk: int):
+    return access.visible_missions(user).filter(pk=pk)
+
+
+@login_required
+def convocation_letter(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_convocations")
+    _require_expert(context)
+    recipient = get_object_or_404(
+        ConvocationRecipient.objects.select_related("mission_convocation__mission__court"),
+        pk=recipient_id,
+        mission_convocation__mission=mission,
+    )
+    pdf = convocation_letter_pdf(recipient=recipient, expert=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"convocation-{_safe_name(recipient.name)}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def convocation_recipient(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
+    mission, context = _mission_page(request, pk, "mission_convocations")
+    _require_expert(context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    recipient = get_object_or_404(ConvocationRecipient, pk=recipient_id, mission_convocation__mission=mission)
+    form = RecipientForm(request.POST, prefix=f"r{recipient.pk}")
+    if form.is_valid():
+        try:
+            recipient_update(recipient=recipient, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, f"{recipient.name} : " + " ".join(exc.messages))
+        else:
+            messages.success(request, f"Envoi à {recipient.name} mis à jour.")
+    else:
+        messages.error(request, f"{recipient.name} : " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("cases:mission_convocations", mission.pk)
+
+
+@never_cache
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_expert:
+        raise PermissionDenied
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        feed = calendar_token_renew(user=request.user)
+        messages.success(request, "Nouvelle adresse d'abonnement créée ; l'ancienne ne fonctionne plus.")
+        return redirect("cases:calendar_settings")
+    url = request.build_absolute_uri(reverse("cases:calendar_feed", args=[feed.token])) if feed else None
+    return render(request, "cases/calendar_settings.html", {"feed_url": url})
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The ICS feed a calendar application subscribes to, behind a secret token (no login)."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404
+    missions = selectors.with_deadline_data(
+        Mission.objects.filter(assignments__expert=feed.user).exclude(status__in=["declined", "lapsed"])
+    )
+    today = timezone.localdate()
+    events = []
+    for mission in missions:
+        for conv in mission.convocations.all():
+            events.append(
+                {
+                    "uid": f"meeting-{conv.pk}@expertise",
+                    "start": conv.meeting_at,
+                    "minutes": 180,
+                    "summary": f"Réunion d'expertise RG {mission.rg}",
+                    "location": conv.place,
+                }
+            )
+        for d in deadlines.mission_deadlines(mission, today):
+            if d.state != deadlines.State.DONE:
+                events.append(
+                    {
+                        "uid": f"deadline-{mission.pk}-{d.ref}@expertise",
+                        "day": d.due,
+                        "summary": f"{d.label} — RG {mission.rg}",
+                    }
+                )
+    response = HttpResponse(calendar.ics(events, now=timezone.now()), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,9 +6,11 @@ from .dire import Dire
 from .document import Document
 from .mission import Consignation, Court, ExpertAssignment, Extension, Mission, MissionQuestion
 from .party import Party, Representative
+from .reminder import CalendarFeed, Reminder
 
 __all__ = [
     "AccessLog",
+    "CalendarFeed",
     "Certificate",
     "Consent",
     "Consignation",
@@ -23,5 +25,6 @@ __all__ = [
     "MissionQuestion",
     "Party",
     "Refusal",
+    "Reminder",
     "Representative",
 ]

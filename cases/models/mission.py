@@ -38,6 +38,9 @@ class Mission(models.Model):
     judge = models.CharField("juge chargé du contrôle", max_length=200, blank=True)
     report_due = models.DateField("date limite de dépôt du rapport")
     dires_due = models.DateField("date limite des dires", null=True, blank=True)
+    deposited_on = models.DateField("rapport déposé le", null=True, blank=True)
+    fee_requested_on = models.DateField("demande de rémunération du", null=True, blank=True)
+    fees_taxed_on = models.DateField("rémunération taxée le", null=True, blank=True)
     status = models.CharField("état", max_length=20, choices=MissionStatus.choices, default=MissionStatus.DESIGNATED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

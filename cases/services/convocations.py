@@ -43,3 +43,48 @@ def convocation_create(
         recipient.method = DeliveryMethod(method)
     ConvocationRecipient.objects.bulk_create(recipients)
     return convocation
+
+
+@transaction.atomic
+def recipient_update(
+    *,
+    recipient: ConvocationRecipient,
+    tracking_number: str = "",
+    sent_on=None,
+    receipt_on=None,
+    attended: bool | None = None,
+) -> ConvocationRecipient:
+    """Records the sending (LRAR tracking number), the acknowledgement and the attendance."""
+    if receipt_on and not sent_on:
+        raise ValidationError({"receipt_on": "L'accusé de réception suppose un envoi : indiquez la date d'envoi."})
+    if receipt_on and sent_on and receipt_on < sent_on:
+        raise ValidationError({"receipt_on": "L'accusé de réception ne peut précéder l'envoi."})
+    recipient.tracking_number = tracking_number.strip()
+    recipient.sent_on = sent_on
+    recipient.receipt_on = receipt_on
+    recipient.attended = attended
+    recipient.full_clean()
+    recipient.save(update_fields=["tracking_number", "sent_on", "receipt_on", "attended"])
+    return recipient
+
+
+def convocation_letter_pdf(*, recipient: ConvocationRecipient, expert) -> bytes:
+    """The letter for one recipient, in French, with the mentions of art. 160 CPC."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from reports.rendering import render_pdf
+
+    convocation = recipient.mission_convocation
+    html = render_to_string(
+        "cases/pdf/convocation.html",
+        {
+            "recipient": recipient,
+            "convocation": convocation,
+            "mission": convocation.mission,
+            "expert": expert,
+            "meeting": timezone.localtime(convocation.meeting_at),
+            "today": timezone.localdate(),
+        },
+    )
+    return render_pdf(html)

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.choices import ExpertRole, Framework, MissionKind, MissionStatus
@@ -83,7 +84,14 @@ def mission_transition(*, mission: Mission, to: str) -> Mission:
         target = MissionStatus(to).label if to in MissionStatus.values else to
         raise ValidationError(f"Une mission à l'état « {current} » ne peut passer à l'état « {target} ».")
     mission.status = to
-    mission.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    today = timezone.localdate()
+    if to == MissionStatus.ACCEPTED:
+        mission.assignments.filter(accepted_on__isnull=True).update(accepted_on=today)
+    if to == MissionStatus.DEPOSITED and mission.deposited_on is None:
+        mission.deposited_on = today
+        fields.append("deposited_on")
+    mission.save(update_fields=fields)
     return mission
 
 
@@ -121,10 +129,66 @@ def consignation_record(
 
 @transaction.atomic
 def extension_request(*, mission: Mission, requested_on: date, requested_due: date, reason: str) -> Extension:
-    extension = Extension(mission=mission, requested_on=requested_on, requested_due=requested_due, reason=reason)
+    """The expert asks the judge for more time (prorogation), with his reasons."""
+    if mission.status in (MissionStatus.DEPOSITED, MissionStatus.DECLINED, MissionStatus.LAPSED):
+        raise ValidationError("La mission est close : aucune prorogation ne peut être demandée.")
+    if mission.extensions.filter(granted__isnull=True).exists():
+        raise ValidationError("Une demande de prorogation attend déjà la décision du juge.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Indiquez les motifs de la demande."})
+    from cases.deadlines import report_due
+
+    if requested_due <= report_due(mission):
+        raise ValidationError({"requested_due": "La nouvelle date doit être postérieure à l'échéance actuelle."})
+    extension = Extension(
+        mission=mission, requested_on=requested_on, requested_due=requested_due, reason=reason.strip()
+    )
     extension.full_clean()
     extension.save()
     return extension
+
+
+@transaction.atomic
+def extension_decide(
+    *, extension: Extension, granted: bool, decided_on: date, new_due: date | None = None
+) -> Extension:
+    """The clerk records the judge's decision; the history of requests stays."""
+    if extension.granted is not None:
+        raise ValidationError("La décision sur cette demande est déjà enregistrée.")
+    if granted:
+        new_due = new_due or extension.requested_due
+        if new_due <= extension.mission.report_due:
+            raise ValidationError({"new_due": "La nouvelle date doit être postérieure à la date initiale."})
+    extension.granted = granted
+    extension.decided_on = decided_on
+    extension.new_due = new_due if granted else None
+    extension.full_clean()
+    extension.save(update_fields=["granted", "decided_on", "new_due"])
+    return extension
+
+
+@transaction.atomic
+def consignation_pay(*, consignation: Consignation, paid_on: date) -> Consignation:
+    """The clerk records that the provision was deposited at the registry."""
+    if consignation.paid_on is not None:
+        raise ValidationError("Cette consignation est déjà enregistrée comme versée.")
+    consignation.paid_on = paid_on
+    consignation.save(update_fields=["paid_on"])
+    return consignation
+
+
+@transaction.atomic
+def mission_dates_set(*, mission: Mission, **dates: date | None) -> Mission:
+    """The dates the expert or the clerk records on the mission: dires deadline (art. 276),
+    fee request (art. 282), taxation of the fees."""
+    allowed = {"dires_due", "fee_requested_on", "fees_taxed_on"}
+    if not set(dates) <= allowed:
+        raise ValueError(f"unexpected dates: {set(dates) - allowed}")
+    for name, value in dates.items():
+        setattr(mission, name, value)
+    mission.full_clean()
+    mission.save(update_fields=[*dates, "updated_at"])
+    return mission
 
 
 @transaction.atomic

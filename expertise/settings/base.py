@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -183,5 +184,29 @@ LOGGING = {
     "loggers": {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+    },
+}
+
+# Deadlines of the procedure (cases/deadlines.py), per country of the court.
+DEADLINES = {
+    "default": {
+        "due_soon_days": env_int("DEADLINE_DUE_SOON_DAYS", 7),
+        "convocation_notice_days": env_int("DEADLINE_CONVOCATION_NOTICE_DAYS", 15),
+        "receipt_days": env_int("DEADLINE_RECEIPT_DAYS", 15),
+        "fee_comment_days": 15,
+    },
+    "FR": {},
+    "TN": {"max_extensions": 1},
+}
+
+# Absolute address of the app, for links in e-mails.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Celery beat: the daily deadline scan.
+CELERY_BEAT_SCHEDULE = {
+    "daily-deadline-scan": {
+        "task": "cases.scan_deadlines",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"expires": 12 * 3600},
     },
 }

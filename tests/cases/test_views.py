@@ -7,8 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
+from django.utils import timezone
 
 from cases.models import Document, Mission, Party
+from cases.services.convocations import convocation_create
 from tests import factories
 from tests.conftest import MISSION_PAGES, stored_files
 from tests.files import good_files
@@ -20,8 +22,8 @@ def _routes(resolver: URLResolver | None = None, namespace: str = ""):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             yield from _routes(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
-        elif isinstance(entry, URLPattern) and entry.name and "pk" in entry.pattern.converters:
-            yield f"{namespace}{entry.name}"
+        elif isinstance(entry, URLPattern) and entry.name and entry.pattern.converters:
+            yield f"{namespace}{entry.name}", sorted(entry.pattern.converters)
 
 
 @pytest.fixture
@@ -35,14 +37,18 @@ def situation():
 def test_every_route_taking_an_id_answers_404_to_an_outsider(client, situation):
     """Rule 1 (art. 160 CPC): even the existence of a case is secret."""
     m, _, doc = situation
+    convocation = convocation_create(mission=m, meeting_at=timezone.now(), place="Cabinet")
+    ids = {"pk": m.pk, "recipient_id": convocation.recipients.first().pk, "token": "not-a-token"}
     outsider = factories.expert()
     client.force_login(outsider)
-    routes = sorted(set(_routes()))
-    assert "cases:document_download" in routes and "cases:mission_detail" in routes
-    for name in routes:
-        pk = doc.pk if name.startswith("cases:document") else m.pk
+    routes = {name: conv for name, conv in _routes() if name.startswith("cases:")}
+    assert {"cases:document_download", "cases:mission_detail", "cases:convocation_letter"} <= set(routes)
+    for name, converters in sorted(routes.items()):
+        kwargs = {c: ids[c] for c in converters}
+        if name.startswith("cases:document"):
+            kwargs["pk"] = doc.pk
         for method in (client.get, client.post):
-            response = method(reverse(name, args=[pk]))
+            response = method(reverse(name, kwargs=kwargs))
             assert response.status_code == 404, (name, method)
     missing = client.get(reverse("cases:mission_detail", args=[999999]))
     hidden = client.get(reverse("cases:mission_detail", args=[m.pk]))

@@ -1,0 +1,190 @@
+"""Deadlines of the procedure, as pure functions: which deadlines a mission has and their state
+on a given day (DOMAIN.md §7). Nothing here queries the database: `mission_deadlines` reads the
+attributes of a mission whose related rows were fetched beforehand (see selectors)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+
+
+class State(StrEnum):
+    UPCOMING = "upcoming"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+STATE_LABELS = {
+    State.UPCOMING: "à venir",
+    State.DUE_SOON: "proche",
+    State.OVERDUE: "dépassée",
+    State.DONE: "faite",
+}
+
+
+class Kind(StrEnum):
+    REPORT_DEPOSIT = "report_deposit"
+    CONSIGNATION = "consignation"
+    DIRES = "dires"
+    CONVOCATION_NOTICE = "convocation_notice"
+    RECEIPT_MISSING = "receipt_missing"
+    FEE_COMMENTS = "fee_comments"
+
+
+KIND_LABELS = {
+    Kind.REPORT_DEPOSIT: "Dépôt du rapport",
+    Kind.CONSIGNATION: "Consignation",
+    Kind.DIRES: "Dires des parties",
+    Kind.CONVOCATION_NOTICE: "Envoi des convocations",
+    Kind.RECEIPT_MISSING: "Accusé de réception",
+    Kind.FEE_COMMENTS: "Observations sur la rémunération",
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    due_soon_days: int = 7
+    convocation_notice_days: int = 15  # a convocation sent later than this before the meeting is flagged
+    receipt_days: int = 15  # an LRAR with no acknowledgement this long after sending is flagged
+    fee_comment_days: int = 15  # art. 282 CPC: parties comment on the fee request
+    max_extensions: int | None = None  # Tunisia: the report deadline and a single extension
+
+
+def params_for(country: str) -> Params:
+    values = getattr(settings, "DEADLINES", {})
+    return Params(**{**values.get("default", {}), **values.get(country, {})})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    mission_id: int
+    kind: Kind
+    ref: str  # what the deadline is about, unique within the mission (idempotency of reminders)
+    due: date
+    state: State
+    detail: str = ""
+    flag: str = ""
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def state_of(due: date, today: date, *, done: bool, due_soon_days: int = 7) -> State:
+    """done once its fact is recorded; overdue from the day after the due date; due soon from
+    `due_soon_days` before it up to and including the due date; upcoming before that."""
+    if done:
+        return State.DONE
+    if today > due:
+        return State.OVERDUE
+    if today >= due - timedelta(days=due_soon_days):
+        return State.DUE_SOON
+    return State.UPCOMING
+
+
+def report_due(mission) -> date:
+    """report_due, or the new date of the last extension the judge granted."""
+    granted = [e for e in mission.extensions.all() if e.granted and e.new_due]
+    if not granted:
+        return mission.report_due
+    return max(granted, key=lambda e: (e.decided_on or e.requested_on, e.pk or 0)).new_due
+
+
+def mission_deadlines(mission, today: date, params: Params | None = None) -> list[Deadline]:
+    p = params or params_for(mission.court.country)
+
+    def make(kind: Kind, ref: str, due: date, done: bool, detail: str = "", flag: str = "") -> Deadline:
+        state = state_of(due, today, done=done, due_soon_days=p.due_soon_days)
+        return Deadline(mission.pk, kind, ref, due, state, detail, flag)
+
+    deposited = mission.deposited_on is not None or mission.status == "deposited"
+    closed = mission.status in ("declined", "lapsed")
+    deadlines: list[Deadline] = []
+
+    if not closed:
+        granted = [e for e in mission.extensions.all() if e.granted]
+        flag = ""
+        if p.max_extensions is not None and len(granted) > p.max_extensions:
+            flag = f"{len(granted)} prorogations accordées : la loi n'en prévoit que {p.max_extensions}."
+        detail = "Rapport à déposer au greffe" + (" (délai prorogé)" if granted else "")
+        deadlines.append(make(Kind.REPORT_DEPOSIT, "report", report_due(mission), deposited, detail, flag))
+
+    for c in mission.consignations.all():
+        detail = f"{c.amount} {mission.court.currency}" + (" (complément, art. 280 CPC)" if c.is_complement else "")
+        d = make(Kind.CONSIGNATION, f"consignation-{c.pk}", c.due, c.paid_on is not None, detail)
+        if d.state == State.OVERDUE:
+            d = Deadline(
+                d.mission_id,
+                d.kind,
+                d.ref,
+                d.due,
+                d.state,
+                detail,
+                "À défaut de consignation, la désignation de l'expert est caduque (art. 271 CPC).",
+            )
+        deadlines.append(d)
+
+    if mission.dires_due:
+        late = [x for x in mission.dires.all() if x.is_filed and x.received_on and x.received_on > mission.dires_due]
+        flag = f"{len(late)} dire(s) reçu(s) après la date limite (art. 276 CPC)." if late else ""
+        deadlines.append(make(Kind.DIRES, "dires", mission.dires_due, deposited, "Observations des parties", flag))
+
+    for conv in mission.convocations.all():
+        recipients = list(conv.recipients.all())
+        meeting = conv.meeting_at.date() if hasattr(conv.meeting_at, "date") else conv.meeting_at
+        due = meeting - timedelta(days=p.convocation_notice_days)
+        sent = [r.sent_on for r in recipients if r.sent_on]
+        all_sent = bool(recipients) and len(sent) == len(recipients)
+        late = [r.name for r in recipients if r.sent_on and r.sent_on > due]
+        flag = (
+            f"Convocation envoyée moins de {p.convocation_notice_days} jours avant la réunion : {', '.join(late)}."
+            if late
+            else ""
+        )
+        deadlines.append(
+            make(
+                Kind.CONVOCATION_NOTICE, f"convocation-{conv.pk}", due, all_sent, f"Réunion du {meeting:%d/%m/%Y}", flag
+            )
+        )
+        for r in recipients:
+            if r.method == "lrar" and r.sent_on:
+                deadlines.append(
+                    make(
+                        Kind.RECEIPT_MISSING,
+                        f"receipt-{r.pk}",
+                        r.sent_on + timedelta(days=p.receipt_days),
+                        r.receipt_on is not None,
+                        f"AR de {r.name} ({r.tracking_number or 'sans numéro'})",
+                    )
+                )
+
+    if mission.fee_requested_on:
+        deadlines.append(
+            make(
+                Kind.FEE_COMMENTS,
+                "fees",
+                mission.fee_requested_on + timedelta(days=p.fee_comment_days),
+                mission.fees_taxed_on is not None,
+                "Observations des parties sur la demande de rémunération (art. 282 CPC)",
+            )
+        )
+    return sorted(deadlines, key=lambda d: (d.due, d.kind))
+
+
+def next_open(deadlines: list[Deadline]) -> Deadline | None:
+    """The nearest deadline not done: the one a dashboard row shows."""
+    open_ = [d for d in deadlines if d.state != State.DONE]
+    return min(open_, key=lambda d: d.due) if open_ else None
+
+
+def worst_state(deadlines: list[Deadline]) -> State:
+    for state in (State.OVERDUE, State.DUE_SOON, State.UPCOMING):
+        if any(d.state == state for d in deadlines):
+            return state
+    return State.DONE

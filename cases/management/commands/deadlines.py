@@ -1,0 +1,52 @@
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cases.deadlines import mission_deadlines
+from cases.models import Mission
+from cases.selectors import with_deadline_data
+
+
+def parse_today(value: str | None) -> date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--today : date invalide {value!r} (AAAA-MM-JJ).") from None
+
+
+class Command(BaseCommand):
+    help = "Liste les échéances de toutes les missions et leur état à une date donnée."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="date de référence (AAAA-MM-JJ), aujourd'hui par défaut")
+        parser.add_argument("--json", action="store_true", help="une ligne JSON par échéance")
+
+    def handle(self, *args, today: str | None, json: bool, **options):
+        day = parse_today(today)
+        for mission in with_deadline_data(Mission.objects.order_by("pk")):
+            for d in mission_deadlines(mission, day):
+                if json:
+                    self.stdout.write(
+                        _json(
+                            {
+                                "mission": mission.pk,
+                                "rg": mission.rg,
+                                "kind": str(d.kind),
+                                "due": d.due.isoformat(),
+                                "state": str(d.state),
+                            }
+                        )
+                    )
+                else:
+                    self.stdout.write(
+                        f"RG {mission.rg:<12} {d.label:<34} {d.due:%d/%m/%Y}  {d.state_label}"
+                        + (f"  ! {d.flag}" if d.flag else "")
+                    )
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False)
