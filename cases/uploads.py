@@ -3,7 +3,9 @@ four accepted formats by their content (magic bytes, then a parse), never by the
 
 import hashlib
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
@@ -11,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -122,6 +124,22 @@ def _parse_pdf(fileobj: IO[bytes], name: str, size: int) -> None:
         raise _refuse(name, "le PDF est illisible ou endommagé.") from exc
 
 
+_pillow_flag = threading.Lock()
+
+
+@contextmanager
+def _truncated_images_refused():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported; an
+    upload must still be read to its end, so the flag is off while one is checked."""
+    with _pillow_flag:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _parse_image(fileobj: IO[bytes], name: str, content_type: str) -> None:
     label = ACCEPTED[content_type]
     try:
@@ -133,7 +151,7 @@ def _parse_image(fileobj: IO[bytes], name: str, content_type: str) -> None:
                     raise _refuse(name, f"le contenu ne correspond pas à une image {label}.")
                 image.verify()
             fileobj.seek(0)
-            with Image.open(fileobj) as image:
+            with Image.open(fileobj) as image, _truncated_images_refused():
                 if content_type == "image/jpeg":
                     # Decode at 1/8 scale: the whole stream is read (a truncated file fails)
                     # without building the full-size bitmap in memory.

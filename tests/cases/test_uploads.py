@@ -117,3 +117,12 @@ def test_a_failure_after_the_file_is_written_removes_the_file(private_media, mon
     with pytest.raises(RuntimeError):
         documents_upload(mission=m, uploaded_by=None, uploads=[factories.pdf_upload()], producer="court")
     assert stored_files(private_media) == []
+
+
+def test_a_truncated_image_is_refused_even_after_weasyprint_is_loaded():
+    import weasyprint  # noqa: F401 - its import flips Pillow's LOAD_TRUNCATED_IMAGES
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    with pytest.raises(ValidationError):
+        inspect_bytes(bad_files()["tronquee.jpg"], "tronquee.jpg")
