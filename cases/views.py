@@ -464,7 +464,9 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
     lawyer_of = list(mission.parties.filter(representatives__user=user, representatives__kind="avocat").distinct())
     doctor_of = list(mission.parties.filter(pk__in=seat.doctor_party_ids))
     which = request.POST.get("form") if request.method == "POST" else None
-    form = DireForm(request.POST if which == "dire" else None, mission=mission, initial={"received_on": date.today()})
+    form = DireForm(
+        request.POST if which == "dire" else None, mission=mission, initial={"received_on": timezone.localdate()}
+    )
     own_form = OwnDireForm(request.POST if which in ("file", "prepare") else None, parties=lawyer_of or doctor_of)
     today = timezone.localdate()
     if which == "answer":
@@ -543,14 +545,14 @@ def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
         patients=patients,
         documents=medical,
         prefix="consent",
-        initial={"granted_on": date.today()},
+        initial={"granted_on": timezone.localdate()},
     )
     refusal_form = RefusalForm(
         request.POST if which == "refusal" else None,
         patients=patients,
         documents=medical,
         prefix="refusal",
-        initial={"refused_on": date.today()},
+        initial={"refused_on": timezone.localdate()},
     )
     if which:
         if not patients.exists():
@@ -718,8 +720,8 @@ def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     post = lambda name: request.POST if which == name else None  # noqa: E731
     forms_ = {
         "extension": ExtensionRequestForm(post("extension"), prefix="ext"),
-        "decision": ExtensionDecisionForm(post("decision"), prefix="dec", initial={"decided_on": date.today()}),
-        "pay": ConsignationPayForm(post("pay"), prefix="pay", initial={"paid_on": date.today()}),
+        "decision": ExtensionDecisionForm(post("decision"), prefix="dec", initial={"decided_on": timezone.localdate()}),
+        "pay": ConsignationPayForm(post("pay"), prefix="pay", initial={"paid_on": timezone.localdate()}),
         "complement": ConsignationComplementForm(post("complement"), mission=mission, prefix="cmp"),
         "expert_dates": ExpertDatesForm(
             post("expert_dates"),
