@@ -408,3 +408,46 @@ def reach_by_party(document: Document, parties: list[Party], facts: Facts) -> li
             through = "ses représentants"
         reaches.append(Reach(party, through, rule_for(seat, Action.DOWNLOAD, facts)))
     return reaches
+
+
+# --- The report ------------------------------------------------------------------------------------
+
+EXPERT_SEAT = Seat(expert=True)
+
+
+@dataclass(frozen=True)
+class ReportPieces:
+    """What a report may say of the mission's pieces (art. 244 CPC): those the experts relied on,
+    by number and title; how many the patient refused, never which; nothing of the others."""
+
+    pieces: list[Document]
+    refused: int
+
+
+def report_pieces(mission: Mission) -> ReportPieces:
+    """The pieces the experts may read, less those marked unrelated (rules 3, 6, 7), in a fixed
+    number of queries whatever the number of pieces."""
+    documents = list(Document.objects.filter(mission=mission).select_related("producer_party").order_by("number", "pk"))
+    facts = facts_for_mission(mission, documents)
+    pieces, refused = [], 0
+    for document in documents:
+        decision = rule_for(EXPERT_SEAT, Action.VIEW, facts[document.pk])
+        if decision.rule == Rule.REFUSED:
+            refused += 1
+        elif decision.allowed and decision.rule != Rule.UNRELATED:
+            pieces.append(document)
+    return ReportPieces(pieces, refused)
+
+
+def visible_report_versions(user: User, mission: Mission) -> QuerySet:
+    """The experts see every version; each party's side (the party, its avocat, its médecin-conseil)
+    receives the pre-report and the reports (art. 276 CPC); the court sees what was deposited."""
+    from reports.models import ReportVersion, VersionKind
+
+    seat = seat_in(user, mission)
+    versions = ReportVersion.objects.filter(mission=mission)
+    if seat.expert or seat.side_party_ids:
+        return versions
+    if seat.court:
+        return versions.exclude(kind=VersionKind.PRE_REPORT)
+    return versions.none()

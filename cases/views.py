@@ -69,20 +69,24 @@ from cases.uploads import too_large_message
 
 # (url name, label, who sees the tab: "all", "side" = experts and parties' sides, "expert", "patient")
 TABS = [
-    ("mission_detail", "Mission", "all"),
-    ("mission_parties", "Parties", "all"),
-    ("mission_documents", "Pièces", "all"),
-    ("mission_certificates", "Certificats", "side"),
-    ("mission_convocations", "Convocations", "all"),
-    ("mission_dires", "Dires", "all"),
-    ("mission_deadlines", "Échéances", "all"),
-    ("mission_consents", "Consentements", "patient"),
-    ("mission_contradictoire", "Contradictoire", "expert"),
-    ("mission_access_log", "Journal des accès", "patient"),
+    ("cases:mission_detail", "Mission", "all"),
+    ("cases:mission_parties", "Parties", "all"),
+    ("cases:mission_documents", "Pièces", "all"),
+    ("cases:mission_certificates", "Certificats", "side"),
+    ("cases:mission_convocations", "Convocations", "all"),
+    ("cases:mission_dires", "Dires", "all"),
+    ("cases:mission_deadlines", "Échéances", "all"),
+    ("reports:mission_report", "Rapport", "all"),
+    ("cases:mission_consents", "Consentements", "patient"),
+    ("cases:mission_contradictoire", "Contradictoire", "expert"),
+    ("cases:mission_access_log", "Journal des accès", "patient"),
 ]
 
 
-def _mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict]:
+def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict]:
+    """The mission (404 for outsiders) and the context of its tabbed page; `tab` is a url name
+    ("mission_parties" for the cases app, or "app:name")."""
+    tab = tab if ":" in tab else f"cases:{tab}"
     mission = access.mission_for(request.user, pk)
     seat = access.seat_in(request.user, mission)
     patient_side = mission.parties.filter(pk__in=seat.side_party_ids, medical_documents__isnull=False).exists() or (
@@ -242,7 +246,7 @@ def mission_create_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_detail")
+    mission, context = mission_page(request, pk, "mission_detail")
     context.update(
         questions=mission.questions.all(),
         assignments=mission.assignments.select_related("expert"),
@@ -258,7 +262,7 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mission_status(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_detail")  # 404 first: outsiders learn nothing
+    mission, context = mission_page(request, pk, "mission_detail")  # 404 first: outsiders learn nothing
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _require_expert(context)
@@ -274,7 +278,7 @@ def mission_status(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def mission_parties(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_parties")
+    mission, context = mission_page(request, pk, "mission_parties")
     which = request.POST.get("form") if request.method == "POST" else None
     party_form = PartyForm(request.POST if which == "party" else None, prefix="party")
     rep_form = RepresentativeForm(request.POST if which == "representative" else None, mission=mission, prefix="rep")
@@ -308,7 +312,7 @@ def mission_parties(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_documents")
+    mission, context = mission_page(request, pk, "mission_documents")
     upload_form = DocumentUploadForm(request.POST or None, request.FILES or None, mission=mission)
     if request.method == "POST":
         _require_expert(context)
@@ -368,7 +372,7 @@ def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document, decision = access.document_for(request, access.Action.VIEW, pk)
-    _, context = _mission_page(request, document.mission_id, "mission_documents")
+    _, context = mission_page(request, document.mission_id, "mission_documents")
     form = None
     if context["is_expert"] and decision.allowed:
         form = DocumentEditForm(
@@ -410,7 +414,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def mission_certificates(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_certificates")
+    mission, context = mission_page(request, pk, "mission_certificates")
     readable = access.visible_documents(request.user, mission, action=access.Action.VIEW).filter(
         is_medical=True, certificate__isnull=True
     )
@@ -432,7 +436,7 @@ def mission_certificates(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_convocations")
+    mission, context = mission_page(request, pk, "mission_convocations")
     form = ConvocationForm(request.POST or None)
     if request.method == "POST":
         _require_expert(context)
@@ -458,7 +462,7 @@ def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
 def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert records dires received by mail and answers them; a party's avocat files his
     own; a médecin-conseil prepares a draft that only his side sees, and his avocat files it."""
-    mission, context = _mission_page(request, pk, "mission_dires")
+    mission, context = mission_page(request, pk, "mission_dires")
     user = request.user
     seat = context["seat"]
     lawyer_of = list(mission.parties.filter(representatives__user=user, representatives__kind="avocat").distinct())
@@ -534,7 +538,7 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
     """Consents and refusals, recorded by the experts or by the patient's own avocat (rules 3, 5, 6)."""
-    mission, context = _mission_page(request, pk, "mission_consents")
+    mission, context = mission_page(request, pk, "mission_consents")
     patients = selectors.consent_patients(request.user, mission, is_expert=context["is_expert"])
     medical = access.annotate_openable(request.user, mission.documents.filter(is_medical=True, about__in=patients))
     which = request.POST.get("form") if request.method == "POST" else None
@@ -604,7 +608,7 @@ def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mission_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The bordereau as a ZIP of the pieces this user may open (and only those), each access logged."""
-    mission, _ = _mission_page(request, pk, "mission_documents")
+    mission, _ = mission_page(request, pk, "mission_documents")
     documents = list(
         access.visible_documents(request.user, mission, action=access.Action.DOWNLOAD)
         .select_related("producer_party")
@@ -645,7 +649,7 @@ def _extension(content_type: str) -> str:
 @login_required
 def mission_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Rule 9: the log of the mission, for its experts and the patient's side; filterable, CSV."""
-    mission, context = _mission_page(request, pk, "mission_access_log")
+    mission, context = mission_page(request, pk, "mission_access_log")
     rows = selectors.access_log_for(request.user, mission, is_expert=context["is_expert"])
     filters = AccessLogFilterForm(request.GET or None)
     if filters.is_valid():
@@ -691,7 +695,7 @@ def mission_access_log(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def mission_contradictoire(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_contradictoire")
+    mission, context = mission_page(request, pk, "mission_contradictoire")
     rows = selectors.contradictoire(request.user, mission)
     context.update(rows=rows, warnings=[r for r in rows if r.missing])
     return render(request, "cases/mission_contradictoire.html", context)
@@ -699,7 +703,7 @@ def mission_contradictoire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mission_interests(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_detail")
+    mission, context = mission_page(request, pk, "mission_detail")
     _require_expert(context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -714,7 +718,7 @@ def mission_interests(request: HttpRequest, pk: int) -> HttpResponse:
 def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     """The procedural timeline and the deadlines. The expert requests extensions and sets the
     dires deadline; the court's clerk records the judge's decisions, payments and complements."""
-    mission, context = _mission_page(request, pk, "mission_deadlines")
+    mission, context = mission_page(request, pk, "mission_deadlines")
     is_clerk = context["seat"].court
     which = request.POST.get("form") if request.method == "POST" else None
     post = lambda name: request.POST if which == name else None  # noqa: E731
@@ -779,7 +783,7 @@ def visible_one(user, pk: int):
 
 @login_required
 def convocation_letter(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_convocations")
+    mission, context = mission_page(request, pk, "mission_convocations")
     _require_expert(context)
     recipient = get_object_or_404(
         ConvocationRecipient.objects.select_related("mission_convocation__mission__court"),
@@ -795,7 +799,7 @@ def convocation_letter(request: HttpRequest, pk: int, recipient_id: int) -> Http
 
 @login_required
 def convocation_recipient(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
-    mission, context = _mission_page(request, pk, "mission_convocations")
+    mission, context = mission_page(request, pk, "mission_convocations")
     _require_expert(context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -7,4 +7,5 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
+    path("", include("reports.urls")),
 ]

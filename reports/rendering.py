@@ -40,7 +40,12 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"fetch refused: {url[:200]}")
 
 
-def render_pdf(html: str) -> bytes:
-    """Renders trusted template output (user text already escaped by the templates)."""
+def render_document(html: str):
+    """Lays out trusted template output (user text already escaped by the templates): the pages,
+    before they are written as PDF."""
     base_url = static_root().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher()).render()
+
+
+def render_pdf(html: str) -> bytes:
+    return render_document(html).write_pdf()

@@ -30,6 +30,7 @@ MISSION_PAGES = [
     "cases:mission_certificates",
     "cases:mission_convocations",
     "cases:mission_dires",
+    "reports:mission_report",
     "cases:mission_consents",
     "cases:mission_contradictoire",
     "cases:mission_access_log",

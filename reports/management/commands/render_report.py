@@ -1,0 +1,27 @@
+"""Renders the current state of a mission's report, even unfinished, with the code of the app."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.models import Mission
+from reports.builder import build_report
+from reports.models import VersionKind
+
+
+class Command(BaseCommand):
+    help = "Écrit le PDF du rapport d'une mission dans son état actuel (--pre : marqué PRÉ-RAPPORT)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--mission", type=int, required=True, help="identifiant de la mission")
+        parser.add_argument("--pre", action="store_true", help="marquer le document comme pré-rapport")
+        parser.add_argument("--out", required=True, help="fichier PDF à écrire")
+
+    def handle(self, *args, mission: int, pre: bool, out: str, **options):
+        try:
+            instance = Mission.objects.get(pk=mission)
+        except Mission.DoesNotExist:
+            raise CommandError(f"Aucune mission n° {mission}.") from None
+        built = build_report(instance, VersionKind.PRE_REPORT if pre else VersionKind.FINAL)
+        Path(out).write_bytes(built.pdf)
+        self.stdout.write(f"{out} : {built.pages} pages, rapport de la mission {instance.pk} (RG {instance.rg})")

@@ -1,0 +1,247 @@
+"""Writes on the report: saving the editor (over the revision it opened), taking the proposals of
+the certificates, asking for a PDF, and storing what a worker rendered as a frozen version."""
+
+import hashlib
+import logging
+from datetime import date
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts.models import User
+from cases import access
+from cases.choices import MissionStatus
+from cases.models import Certificate, Mission
+from cases.services.missions import mission_transition
+from reports import checks, proposals
+from reports.builder import build_report, report_for
+from reports.models import Answer, IncapacityKind, IncapacityPeriod, RenderJob, Report, ReportVersion, VersionKind
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = [
+    f.name
+    for f in Report._meta.get_fields()
+    if getattr(f, "editable", False) and f.name not in {"id", "mission", "revision", "updated_at", "updated_by"}
+]
+
+
+class ConcurrentEdit(ValidationError):
+    pass
+
+
+def _bump_revision(report: Report, user: User, expected_revision: int, **fields) -> Report:
+    """Saves only over the revision the editor opened; otherwise says who saved in between."""
+    updated = Report.objects.filter(pk=report.pk, revision=expected_revision).update(
+        revision=F("revision") + 1, updated_by=user, updated_at=timezone.now(), **fields
+    )
+    if not updated:
+        current = Report.objects.select_related("updated_by").get(pk=report.pk)
+        who = current.updated_by.display_name if current.updated_by else "un autre utilisateur"
+        when = timezone.localtime(current.updated_at)
+        raise ConcurrentEdit(
+            f"Le rapport a été modifié par {who} le {when:%d/%m/%Y à %H:%M} depuis que vous l'avez ouvert. "
+            "Vos modifications n'ont pas été enregistrées : elles restent affichées ci-dessous ; rechargez le "
+            "rapport et reportez-les."
+        )
+    return Report.objects.get(pk=report.pk)
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: Report,
+    user: User,
+    expected_revision: int,
+    fields: dict,
+    periods: list[dict] | None = None,
+    answers: dict[int, str] | None = None,
+) -> Report:
+    """Saves the editor in one transaction: the text and ratings, the periods (replaced), the
+    answers to the questions (by question id, questions of this mission only)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"champs inconnus : {sorted(unknown)}")
+    report = _bump_revision(report, user, expected_revision, **fields)
+    if periods is not None:
+        report.periods.all().delete()
+        rows = [IncapacityPeriod(report=report, **p) for p in periods]
+        for row in rows:
+            if row.kind == IncapacityKind.TOTAL:
+                row.rate = None
+            row.full_clean(exclude=["report"])
+        IncapacityPeriod.objects.bulk_create(rows)
+    if answers:
+        questions = set(report.mission.questions.values_list("pk", flat=True))
+        if not set(answers) <= questions:
+            raise ValidationError("Une réponse ne correspond à aucune question de cette mission.")
+        Answer.objects.bulk_create(
+            [Answer(report=report, question_id=q, text=text.strip()) for q, text in answers.items()],
+            update_conflicts=True,
+            unique_fields=["report", "question"],
+            update_fields=["text"],
+        )
+    return report
+
+
+def certificate_proposals(mission: Mission) -> proposals.Proposals:
+    """What the certificates the experts may read propose (never those refused, in quarantine
+    or marked unrelated)."""
+    pieces = access.report_pieces(mission).pieces
+    certificates = Certificate.objects.filter(document__in=[d.pk for d in pieces]).select_related("document")
+    return proposals.propose(certificates)
+
+
+@transaction.atomic
+def proposals_accept(*, report: Report, user: User, expected_revision: int) -> Report:
+    """The expert takes the proposals: they replace the periods, and fix the consolidation date."""
+    found = certificate_proposals(report.mission)
+    if not found:
+        raise ValidationError("Les certificats ne proposent ni période d'incapacité ni date de consolidation.")
+    fields = {"consolidation_date": found.consolidation_date} if found.consolidation_date else {}
+    periods = [{"kind": p.kind, "start": p.start, "end": p.end} for p in found.periods]
+    return report_save(
+        report=report, user=user, expected_revision=expected_revision, fields=fields, periods=periods or None
+    )
+
+
+# --- PDFs ------------------------------------------------------------------------------------------
+
+
+def _check_can_render(mission: Mission, report: Report, kind: str, dires_due: date | None) -> None:
+    if kind == RenderJob.Kind.PRE_REPORT:
+        if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT):
+            raise ValidationError(
+                f"Le pré-rapport se diffuse pendant les opérations (mission à l'état « {mission.get_status_display()} »)."
+            )
+        if dires_due is None:
+            raise ValidationError({"dires_due": "Fixez la date limite des dires des parties (art. 276 CPC)."})
+        if dires_due <= timezone.localdate():
+            raise ValidationError({"dires_due": "La date limite des dires doit être postérieure à aujourd'hui."})
+    if kind == RenderJob.Kind.FINAL:
+        if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED):
+            raise ValidationError(
+                f"Le rapport ne peut être déposé : mission à l'état « {mission.get_status_display()} »."
+            )
+        answers = dict(report.answers.values_list("question_id", "text"))
+        problems = checks.finalize_problems(list(mission.questions.order_by("position")), answers)
+        if problems:
+            raise ValidationError(problems)
+
+
+def render_request(*, mission: Mission, user: User, kind: str, dires_due: date | None = None) -> RenderJob:
+    """Asks a worker for the PDF (in-process when no Redis is configured). A pre-report or a
+    deposit is checked now, and again when the worker stores it."""
+    from reports.tasks import render_report
+
+    with transaction.atomic():
+        mission = Mission.objects.select_for_update().get(pk=mission.pk)
+        report = report_for(mission)
+        _check_can_render(mission, report, kind, dires_due)
+        job = RenderJob.objects.create(
+            mission=mission,
+            kind=kind,
+            requested_by=user,
+            report_revision=report.revision,
+            dires_due=dires_due if kind == RenderJob.Kind.PRE_REPORT else None,
+            step="En attente d'un processus de rendu",
+        )
+        transaction.on_commit(lambda: render_report.delay(job.pk))
+    return job
+
+
+def _progress(job_id: int):
+    def step(percent: int, label: str) -> None:
+        RenderJob.objects.filter(pk=job_id).update(progress=percent, step=label)
+
+    return step
+
+
+def render_job_run(job_id: int) -> RenderJob:
+    """Runs one job; a job already finished is left alone (a task delivered twice)."""
+    job = RenderJob.objects.select_related("mission", "requested_by").get(pk=job_id)
+    if job.status in (RenderJob.Status.DONE, RenderJob.Status.FAILED):
+        return job
+    RenderJob.objects.filter(pk=job.pk).update(status=RenderJob.Status.RUNNING)
+    try:
+        kind = _version_kind(job)
+        number = _next_number(job.mission) if job.kind != RenderJob.Kind.DRAFT else None
+        built = build_report(
+            job.mission, kind, progress=_progress(job.pk), version_number=number, dires_due=job.dires_due
+        )
+        if job.kind == RenderJob.Kind.DRAFT:
+            RenderJob.objects.filter(pk=job.pk).update(
+                pdf=built.pdf, status=RenderJob.Status.DONE, progress=100, step="Terminé", finished_at=timezone.now()
+            )
+        else:
+            _version_store(job, kind, number, built)
+    except ValidationError as exc:
+        _fail(job, " ".join(exc.messages))
+    except SoftTimeLimitExceeded:
+        _fail(job, "La génération du PDF a dépassé le temps autorisé ; réessayez ou contactez l'assistance.")
+    except Exception:
+        logger.exception("rendering of report job %s failed", job.pk)
+        _fail(job, "La génération du PDF a échoué ; l'incident est journalisé. Réessayez ou contactez l'assistance.")
+    return RenderJob.objects.get(pk=job.pk)
+
+
+def _fail(job: RenderJob, message: str) -> None:
+    RenderJob.objects.filter(pk=job.pk).update(
+        status=RenderJob.Status.FAILED, error=message, step="Échec", finished_at=timezone.now()
+    )
+
+
+def _version_kind(job: RenderJob) -> str:
+    if job.kind == RenderJob.Kind.DRAFT:
+        return "draft"
+    if job.kind == RenderJob.Kind.PRE_REPORT:
+        return VersionKind.PRE_REPORT
+    deposited = ReportVersion.objects.filter(mission=job.mission, kind=VersionKind.FINAL).exists()
+    return VersionKind.COMPLEMENT if deposited else VersionKind.FINAL
+
+
+def _next_number(mission: Mission) -> int:
+    return (ReportVersion.objects.filter(mission=mission).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersion:
+    """Freezes what was rendered: the bytes and their SHA-256; the mission moves on (pre-report
+    sent, dires period open; or report deposited)."""
+    mission = Mission.objects.select_for_update().get(pk=job.mission_id)
+    report = Report.objects.get(mission=mission)
+    if report.revision != job.report_revision or built.revision != job.report_revision:
+        raise ValidationError(
+            "Le rapport a été modifié depuis la demande : relancez la diffusion ou le dépôt pour qu'il porte "
+            "sur la dernière version."
+        )
+    _check_can_render(mission, report, job.kind, job.dires_due if kind == VersionKind.PRE_REPORT else None)
+    if _next_number(mission) != number:
+        raise ValidationError("Une autre version a été établie entre-temps : relancez la demande.")
+    version = ReportVersion.objects.create(
+        mission=mission,
+        number=number,
+        kind=kind,
+        pdf=built.pdf,
+        sha256=hashlib.sha256(built.pdf).hexdigest(),
+        size=len(built.pdf),
+        pages=built.pages,
+        report_revision=report.revision,
+        dires_due=job.dires_due,
+        created_by=job.requested_by,
+    )
+    if kind == VersionKind.PRE_REPORT:
+        mission.dires_due = job.dires_due
+        mission.save(update_fields=["dires_due", "updated_at"])
+        if mission.status != MissionStatus.PRE_REPORT:
+            mission_transition(mission=mission, to=MissionStatus.PRE_REPORT)
+    elif mission.status != MissionStatus.DEPOSITED:
+        mission_transition(mission=mission, to=MissionStatus.DEPOSITED)
+    RenderJob.objects.filter(pk=job.pk).update(
+        version=version, status=RenderJob.Status.DONE, progress=100, step="Terminé", finished_at=timezone.now()
+    )
+    logger.info("report version %s (%s) of mission %s stored, sha256 %s", number, kind, mission.pk, version.sha256)
+    return version
