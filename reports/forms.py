@@ -52,7 +52,7 @@ class ReportForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    kind = forms.ChoiceField(label="Nature", choices=IncapacityKind.choices)
+    kind = forms.ChoiceField(label="Nature", choices=[("", "—"), *IncapacityKind.choices])
     start = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     rate = forms.DecimalField(
