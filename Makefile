@@ -55,6 +55,7 @@ test-suite:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit --quiet --recursive accounts cases reports expertise --severity-level high
 
 migrations-check:
 	DJANGO_SETTINGS_MODULE=expertise.settings.test $(PY) manage.py makemigrations --check --dry-run

@@ -62,3 +62,11 @@ class User(AbstractUser):
     @property
     def is_court_staff(self) -> bool:
         return self.role in COURT_ROLES
+
+
+# Who must log in with two factors (PGSSI-S: remote access to health data); staff too.
+TWO_FACTOR_ROLES = (Role.EXPERT, Role.MEDECIN_CONSEIL, Role.CLERK, Role.JUDGE)
+
+
+def needs_two_factors(user) -> bool:
+    return user.is_authenticated and (user.role in TWO_FACTOR_ROLES or user.is_staff or user.is_superuser)

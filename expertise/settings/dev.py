@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DEBUG", "true")
+# The local demo logs in without a second factor; OTP_REQUIRED=true make run shows the enrolment.
+os.environ.setdefault("OTP_REQUIRED", "false")
 
 from .base import *  # noqa: F403
 from .base import env

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Tests that log in through the test client skip the second factor; the two-factor tests switch it on.
+os.environ.setdefault("OTP_REQUIRED", "false")
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from accounts.models import User
 from cases.models import Consent, Court, Document, Mission
@@ -41,7 +42,7 @@ def test_the_example_s_expected_matrix_is_met_over_http(tmp_path, client, lyon_s
     wrong = []
     for username, password in passwords.items():
         client.logout()
-        assert client.login(username=username, password=password)
+        assert client.login(request=HttpRequest(), username=username, password=password)
         for key, doc in result["documents"].items():
             response = client.get(doc["download_url"])
             allowed = response.status_code == 200

@@ -1,0 +1,74 @@
+"""Session and response hardening: idle and absolute session timeouts, two factors before any
+page for the roles that need them, and no caching of anything shown to a logged-in user."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from accounts.models import needs_two_factors
+
+
+class SessionTimeoutMiddleware:
+    """Logs out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT
+    seconds after the login whatever the activity (OWASP ASVS V7.3)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            started = request.session.get("auth_started", now)
+            seen = request.session.get("auth_seen", now)
+            if now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(request, "Votre session a expiré : reconnectez-vous.")
+                return redirect(f"{reverse('login')}?next={request.path}")
+            request.session["auth_started"] = started
+            request.session["auth_seen"] = now
+        return self.get_response(request)
+
+
+EXEMPT = ("/connexion/", "/deconnexion/", "/compte/double-authentification/", "/static/")
+
+
+class TwoFactorMiddleware:
+    """With OTP_REQUIRED, experts, médecins-conseils, clerks, judges and staff reach nothing (the
+    admin included) before their second factor: enrolment at the first login, a code afterwards."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.OTP_REQUIRED
+            and needs_two_factors(user)
+            and not user.is_verified()
+            and not request.path.startswith(EXEMPT)
+        ):
+            from django_otp import devices_for_user
+
+            target = "accounts:otp_verify" if any(devices_for_user(user)) else "accounts:otp_setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing shown to a logged-in user is kept by a browser or a proxy cache (medical data)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "no-store" in response.get("Cache-Control", ""):
+            return response
+        if request.user.is_authenticated or request.path.startswith(("/connexion/", "/compte/")):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

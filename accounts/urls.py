@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("compte/double-authentification/activation/", views.otp_setup, name="otp_setup"),
+    path("compte/double-authentification/", views.otp_verify, name="otp_verify"),
+]
