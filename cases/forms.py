@@ -12,6 +12,7 @@ from cases.choices import (
     Producer,
 )
 from cases.models import Court, Document, Mission, Party
+from cases.uploads import refusal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -102,9 +103,18 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
+        items = list(data) if isinstance(data, list | tuple) else ([data] if data else [])
+        if not items:
+            return []
+        return [self._clean_one(item, initial) for item in items]
+
+    def _clean_one(self, item, initial):
+        try:
+            return super().clean(item, initial)
+        except ValidationError as exc:
+            if getattr(item, "name", None) and any(e.code == "empty" for e in exc.error_list):
+                raise refusal(item.name, "le fichier est vide.") from None
+            raise
 
 
 def producer_choices(mission: Mission) -> list[tuple[str, str]]:

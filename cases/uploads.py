@@ -62,7 +62,7 @@ class Inspected:
     sha256: str
 
 
-def _refuse(name: str, why: str) -> ValidationError:
+def refusal(name: str, why: str) -> ValidationError:
     return ValidationError(f"« {name} » est refusé : {why}", code="invalid_file")
 
 
@@ -82,10 +82,10 @@ def inspect_file(fileobj: IO[bytes], name: str) -> Inspected:
             raise ValidationError(too_large_message(name), code="too_large")
         digest.update(chunk)
     if size == 0:
-        raise _refuse(name, "le fichier est vide.")
+        raise refusal(name, "le fichier est vide.")
     content_type = sniff(head)
     if content_type is None:
-        raise _refuse(name, f"son contenu n'est pas un document {ACCEPTED_LABEL} (seuls ces formats sont acceptés).")
+        raise refusal(name, f"son contenu n'est pas un document {ACCEPTED_LABEL} (seuls ces formats sont acceptés).")
     fileobj.seek(0)
     if content_type == "application/pdf":
         _parse_pdf(fileobj, name, size)
@@ -110,18 +110,18 @@ def sniff(head: bytes) -> str | None:
 def _parse_pdf(fileobj: IO[bytes], name: str, size: int) -> None:
     fileobj.seek(max(0, size - 2048))
     if b"%%EOF" not in fileobj.read():
-        raise _refuse(name, "le PDF est incomplet ou endommagé (fin de fichier absente).")
+        raise refusal(name, "le PDF est incomplet ou endommagé (fin de fichier absente).")
     fileobj.seek(0)
     try:
         reader = PdfReader(fileobj, strict=False)
         if reader.is_encrypted:
-            raise _refuse(name, "le PDF est protégé par un mot de passe ; déposez une version non chiffrée.")
+            raise refusal(name, "le PDF est protégé par un mot de passe ; déposez une version non chiffrée.")
         if len(reader.pages) == 0:
-            raise _refuse(name, "le PDF ne contient aucune page.")
+            raise refusal(name, "le PDF ne contient aucune page.")
     except ValidationError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise _refuse(name, "le PDF est illisible ou endommagé.") from exc
+        raise refusal(name, "le PDF est illisible ou endommagé.") from exc
 
 
 _pillow_flag = threading.Lock()
@@ -148,7 +148,7 @@ def _parse_image(fileobj: IO[bytes], name: str, content_type: str) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(fileobj) as image:
                 if Image.MIME.get(image.format) != content_type:
-                    raise _refuse(name, f"le contenu ne correspond pas à une image {label}.")
+                    raise refusal(name, f"le contenu ne correspond pas à une image {label}.")
                 image.verify()
             fileobj.seek(0)
             with Image.open(fileobj) as image, _truncated_images_refused():
@@ -167,7 +167,7 @@ def _parse_image(fileobj: IO[bytes], name: str, content_type: str) -> None:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        raise _refuse(name, f"l'image {label} est illisible ou endommagée.") from exc
+        raise refusal(name, f"l'image {label} est illisible ou endommagée.") from exc
 
 
 def inspect_bytes(data: bytes, name: str) -> Inspected:

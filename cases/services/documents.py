@@ -1,3 +1,4 @@
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
@@ -119,8 +120,11 @@ def document_update(*, document: Document, title: str, date: date | None, unrela
 
 
 def _display_name(name: str) -> str:
-    # Keep only the last path component, whatever the client sent ("../../x.pdf", "C:\\x.pdf").
-    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "fichier"
+    # Keep only the last path component, whatever the client sent ("../../x.pdf", "C:\\x.pdf"),
+    # without control or bidirectional characters ("\u202efdp.exe", displayed "exe.pdf", is kept as "fdp.exe").
+    name = "".join(c for c in name if not unicodedata.category(c).startswith("C"))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    return name[:255] or "fichier"
 
 
 def _title_from_name(name: str) -> str:
