@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/ven
     PATH=/opt/venv/bin:$PATH DJANGO_SETTINGS_MODULE=expertise.settings.production
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.13.9 \
     && useradd --system --create-home --uid 1000 app

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = "Restaure une sauvegarde (vérifiée avant toute écriture) et compare lignes et empreintes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+
+    def handle(self, *args, directory: Path, **options):
+        try:
+            differences = restore(directory)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        if differences:
+            for name, what in differences.items():
+                self.stderr.write(f"{name} : {what}")
+            raise CommandError("La restauration ne correspond pas au manifeste.")
+        self.stdout.write("Restauration terminée : lignes et empreintes conformes au manifeste.")
