@@ -58,6 +58,14 @@ def _pg_args() -> tuple[list[str], dict]:
     return args, env
 
 
+def _run(command: list[str], env: dict) -> None:
+    try:
+        _run(command, env)
+    except subprocess.CalledProcessError as exc:
+        detail = exc.stderr.decode(errors="replace").strip()[-500:]
+        raise BackupError(f"{Path(command[0]).name} a échoué : {detail}") from exc
+
+
 def _media_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
@@ -75,7 +83,7 @@ def backup(target: Path) -> dict:
         dump = target / PG_DUMP
         command = [_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--no-privileges"]
         command += ["--file", str(dump), connection.settings_dict["NAME"]]
-        subprocess.run(command, check=True, env=env, capture_output=True)  # noqa: S603 - our program and settings
+        _run(command, env)
     elif vendor == "sqlite":
         dump = target / SQLITE_COPY
         source = sqlite3.connect(connection.settings_dict["NAME"])
@@ -132,7 +140,7 @@ def restore(source: Path) -> dict:
         connection.close()
         command = [_pg_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--no-privileges"]
         command += ["--single-transaction", "--dbname", connection.settings_dict["NAME"], str(dump)]
-        subprocess.run(command, check=True, env=env, capture_output=True)  # noqa: S603 - our program and settings
+        _run(command, env)
     else:
         connection.close()
         with sqlite3.connect(dump) as backup_db, sqlite3.connect(connection.settings_dict["NAME"]) as live:
