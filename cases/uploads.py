@@ -3,6 +3,7 @@ four accepted formats by their content (magic bytes, then a parse), never by the
 
 import hashlib
 import io
+import re
 import threading
 import warnings
 from contextlib import contextmanager
@@ -107,6 +108,35 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+# Active content a PDF reader may run or open: scripts, launched programs, attached files.
+ACTIVE_PDF = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z0-9])")
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm"}
+
+
+def _has_active_content(fileobj: IO[bytes], reader: PdfReader) -> bool:
+    fileobj.seek(0)
+    tail = b""
+    while chunk := fileobj.read(1024 * 1024):
+        if ACTIVE_PDF.search(tail + chunk):
+            return True
+        tail = chunk[-32:]
+    # Objects compressed in object streams are not in the raw bytes: ask the parsed catalogue.
+    root = reader.trailer["/Root"].get_object()
+    names = root.get("/Names")
+    if names is not None and {"/JavaScript", "/EmbeddedFiles"} & set(names.get_object().keys()):
+        return True
+    actions = [root.get("/OpenAction"), *(root.get("/AA", {}) or {}).values()]
+    for page in reader.pages:
+        actions.extend((page.get("/AA", {}) or {}).values())
+        for annotation in page.get("/Annots", []) or []:
+            actions.append(annotation.get_object().get("/A"))
+    for action in actions:
+        action = action.get_object() if action is not None else None
+        if hasattr(action, "get") and action.get("/S") in ACTIVE_ACTIONS:
+            return True
+    return "/XFA" in (root.get("/AcroForm", {}) or {})
+
+
 def _parse_pdf(fileobj: IO[bytes], name: str, size: int) -> None:
     fileobj.seek(max(0, size - 2048))
     if b"%%EOF" not in fileobj.read():
@@ -118,6 +148,12 @@ def _parse_pdf(fileobj: IO[bytes], name: str, size: int) -> None:
             raise refusal(name, "le PDF est protégé par un mot de passe ; déposez une version non chiffrée.")
         if len(reader.pages) == 0:
             raise refusal(name, "le PDF ne contient aucune page.")
+        if _has_active_content(fileobj, reader):
+            raise refusal(
+                name,
+                "le PDF contient du contenu actif (script, lancement de programme ou fichier joint) ; "
+                "déposez une version imprimée en PDF.",
+            )
     except ValidationError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:

@@ -70,6 +70,21 @@ def _encrypted_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def _active_pdf(kind: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(simple_pdf(["Certificat"]))))
+    if kind == "attachment":
+        writer.add_attachment("programme.exe", b"MZ\x90\x00")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    actions = {"launch": b"<< /S /Launch /F (cmd.exe) >>", "js": b"<< /S /JavaScript /JS (app.alert(1)) >>"}
+    if kind in actions:
+        data = data.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction " + actions[kind], 1)
+    return data
+
+
 def _corrupt_png() -> bytes:
     png = bytearray(image_bytes("PNG", (120, 90)))
     start = png.index(b"IDAT") + 8
@@ -111,6 +126,9 @@ def hostile_files() -> dict[str, bytes]:
         "image.bmp": image_bytes("BMP"),
         "image.webp": image_bytes("WEBP"),
         "image.gif": image_bytes("GIF"),
+        "javascript.pdf": _active_pdf("js"),
+        "piece-jointe.pdf": _active_pdf("attachment"),
+        "lancement.pdf": _active_pdf("launch"),
     }
     assert len(files) >= 30
     return files
