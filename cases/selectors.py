@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import User
 from cases import access, deadlines
@@ -236,6 +237,11 @@ def procedural_timeline(mission: Mission) -> list[TimelineStep]:
             steps.append(TimelineStep(d.received_on, "Dire reçu"))
     if mission.fee_requested_on:
         steps.append(TimelineStep(mission.fee_requested_on, "Demande de rémunération"))
+    for version in mission.report_versions.only("kind", "number", "created_at", "dires_due", "mission_id"):
+        label = f"{version.get_kind_display()} n° {version.number}"
+        if version.dires_due:
+            label += f" (dires jusqu'au {version.dires_due:%d/%m/%Y})"
+        steps.append(TimelineStep(timezone.localtime(version.created_at).date(), label))
     if mission.deposited_on:
         steps.append(TimelineStep(mission.deposited_on, "Dépôt du rapport au greffe"))
     if mission.fees_taxed_on:

@@ -321,3 +321,22 @@ def test_ratings_are_shown_on_the_seven_degree_scale_and_rates_in_french(lyon_re
     )
     flat = " ".join(render_report(mission, tmp_path).split())
     assert "3/7 (modéré)" in flat and "1/7 (très léger)" in flat and "71,2 %" in flat
+
+
+def test_the_clerk_sees_the_pre_report_and_the_deposit_in_the_procedural_timeline(
+    client, lyon_report, django_capture_on_commit_callbacks
+):
+    mission, users = lyon_report
+    _start(mission)
+    due = timezone.localdate() + timedelta(days=21)
+    with django_capture_on_commit_callbacks(execute=True):
+        render_request(mission=mission, user=users["dr.martin"], kind=RenderJob.Kind.PRE_REPORT, dires_due=due)
+    _answer_all(mission, users["dr.martin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        render_request(mission=mission, user=users["dr.martin"], kind=RenderJob.Kind.FINAL)
+    client.force_login(users["greffe.lyon"])
+    page = client.get(reverse("cases:mission_deadlines", args=[mission.pk])).content.decode()
+    assert f"Pré-rapport n° 1 (dires jusqu&#x27;au {due:%d/%m/%Y})" in page
+    assert "Rapport définitif n° 2" in page and "Dépôt du rapport au greffe" in page
+    versions = client.get(reverse("reports:mission_report", args=[mission.pk])).content.decode()
+    assert "Rapport définitif n° 2" in versions and "Pré-rapport n° 1" not in versions
