@@ -58,14 +58,21 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
 
+# Opened in a browser tab anyway, a served file can run nothing (a polyglot image stays an image).
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'none'; sandbox"
+
+
 class NoStoreMiddleware:
-    """Nothing shown to a logged-in user is kept by a browser or a proxy cache (medical data)."""
+    """Nothing shown to a logged-in user is kept by a browser or a proxy cache (medical data);
+    a file sent as an attachment gets a policy under which it can run nothing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.get("Content-Disposition", "").startswith("attachment"):
+            response.headers.setdefault("Content-Security-Policy", FILE_CSP)
         if "no-store" in response.get("Cache-Control", ""):
             return response
         if request.user.is_authenticated or request.path.startswith(("/connexion/", "/compte/")):

@@ -60,7 +60,7 @@ def _pg_args() -> tuple[list[str], dict]:
 
 def _run(command: list[str], env: dict) -> None:
     try:
-        _run(command, env)
+        subprocess.run(command, check=True, env=env, capture_output=True)  # noqa: S603 - our program and settings
     except subprocess.CalledProcessError as exc:
         detail = exc.stderr.decode(errors="replace").strip()[-500:]
         raise BackupError(f"{Path(command[0]).name} a échoué : {detail}") from exc

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from accounts.middleware import FILE_CSP
 from cases import access, calendar, deadlines, selectors
 from cases.choices import MissionStatus
 from cases.forms import (
@@ -408,8 +409,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, document.original_name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    # Opened in a browser tab anyway, a file can run nothing (a polyglot image stays an image).
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'none'; sandbox"
+    response["Content-Security-Policy"] = FILE_CSP
     return response
 
 
