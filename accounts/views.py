@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 
+from accounts.security import client_ip, logger
 from accounts.services import totp_confirm, totp_device_pending
 
 
@@ -64,6 +65,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"].strip().replace(" ", ""))
         if device is not None:
             otp_login(request, device)
+            logger.info(
+                "second factor user=%s device=%s ip=%s",
+                request.user.get_username(),
+                device.persistent_id,
+                client_ip(request),
+            )
             return redirect(_next(request))
+        logger.warning("second factor failed user=%s ip=%s", request.user.get_username(), client_ip(request))
         form.add_error("token", "Code incorrect ou déjà utilisé.")
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next(request)})

@@ -42,9 +42,19 @@ def report_warnings(
     third_party_hours: Decimal | None,
     consolidation_date: date | None,
     periods: Sequence,
+    imputability_missing: Sequence[str] = (),
+    prior_state_discussed: bool = True,
 ) -> list[str]:
     """What the expert should look at again; none of these stops him."""
     warnings = []
+    if imputability_missing:
+        warnings.append(
+            "Imputabilité : chacune des sept conditions appelle une réponse ; sans réponse : "
+            + ", ".join(label.lower() for label in imputability_missing)
+            + "."
+        )
+    if not prior_state_discussed:
+        warnings.append("L'état antérieur n'est pas qualifié (aucun, révélation, décompensation, aggravation…).")
     if (
         country == Country.TN
         and framework == Framework.ROAD_ACCIDENT

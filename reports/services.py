@@ -6,12 +6,15 @@ import logging
 from datetime import date
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from cases import access
 from cases.choices import MissionStatus
 from cases.models import Certificate, Mission
@@ -27,6 +30,10 @@ EDITABLE_FIELDS = [
     for f in Report._meta.get_fields()
     if getattr(f, "editable", False) and f.name not in {"id", "mission", "revision", "updated_at", "updated_by"}
 ]
+
+
+def represented_parties_q(mission: Mission) -> Q:
+    return Q(party_seats__mission=mission) | Q(representations__party__mission=mission)
 
 
 class ConcurrentEdit(ValidationError):
@@ -244,4 +251,32 @@ def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersi
         version=version, status=RenderJob.Status.DONE, progress=100, step="Terminé", finished_at=timezone.now()
     )
     logger.info("report version %s (%s) of mission %s stored, sha256 %s", number, kind, mission.pk, version.sha256)
+    transaction.on_commit(lambda: version_notify(version))
     return version
+
+
+def version_recipients(version: ReportVersion) -> list[str]:
+    """Who is told: every party's side (the party, its avocats and médecins-conseils); the
+    court's clerks too once the report is deposited. The same people the policy lets read it."""
+    mission = version.mission
+    users = list(User.objects.filter(represented_parties_q(mission)).distinct())
+    if version.kind != VersionKind.PRE_REPORT:
+        users += list(User.objects.filter(role=Role.CLERK, court_id=mission.court_id))
+    return sorted({u.email for u in users if u.email and u.is_active})
+
+
+def version_notify(version: ReportVersion) -> int:
+    """One e-mail, without any medical content: the case, what was sent, the deadline, a link."""
+    mission = version.mission
+    recipients = version_recipients(version)
+    if not recipients:
+        return 0
+    subject = f"[RG {mission.rg}] {version.get_kind_display()} disponible"
+    lines = [
+        f"Mission RG {mission.rg} ({mission.court.name}) : {version.get_kind_display().lower()} n° {version.number}."
+    ]
+    if version.dires_due:
+        lines.append(f"Les parties peuvent adresser leurs dires jusqu'au {version.dires_due:%d/%m/%Y} (art. 276 CPC).")
+    lines.append(f"{settings.SITE_URL.rstrip('/')}{reverse('reports:mission_report', args=[mission.pk])}")
+    send_mail(subject, "\n".join(lines), None, recipients)
+    return len(recipients)

@@ -119,6 +119,8 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
             third_party_hours=report.third_party_hours,
             consolidation_date=report.consolidation_date,
             periods=list(report.periods.all()),
+            imputability_missing=[label for label, text in report.imputability() if not text.strip()],
+            prior_state_discussed=bool(report.prior_state),
         ),
         problems=checks.finalize_problems(questions, saved_answers),
         revision_rule=checks.revision_rule(mission.framework, mission.court.country),

@@ -161,6 +161,16 @@ def test_expert_enrols_an_authenticator_at_first_login_then_gives_a_code_each_ti
     assert client.get(page).status_code == 200
     client.logout()
     _login(client, expert.username)
+    device.refresh_from_db()
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        code = f"{totp(device.bin_key):06d}"
+        assert client.post(reverse("accounts:otp_verify"), {"token": code, "next": page})["Location"] == page
+        client.logout()
+        _login(client, expert.username)
+        again = client.post(reverse("accounts:otp_verify"), {"token": code})
+        assert "Code incorrect ou déjà utilisé." in again.content.decode()  # a TOTP code serves once
+    client.logout()
+    _login(client, expert.username)
     reused = client.post(reverse("accounts:otp_verify"), {"token": codes[0]})
     assert "Code incorrect ou déjà utilisé." in reused.content.decode()  # recovery codes are single-use
     assert client.get(page).status_code == 302

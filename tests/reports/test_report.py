@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +27,7 @@ from tests.reports.conftest import HIDDEN_TITLES, render_report
 
 pytestmark = pytest.mark.django_db
 
+SIDES = {"alice", "me.durand", "dr.recours", "atlas.gestion", "me.atlas", "dr.atlas"}
 ANSWERS = [
     "Victime examinée le 10 octobre 2026.",
     "Incapacité temporaire totale du 14 mars au 14 septembre 2026.",
@@ -153,6 +155,9 @@ def test_pre_report_opens_the_dires_period_and_the_deposit_freezes_the_pdf(
 ):
     # Art. 276 CPC: the dires deadline; the deposit is frozen (bytes and SHA-256); a later change is a complement
     mission, users = lyon_report
+    for user in users.values():
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
     expert = users["dr.martin"]
     _start(mission)
     due = timezone.localdate() + timedelta(days=30)
@@ -162,6 +167,9 @@ def test_pre_report_opens_the_dires_period_and_the_deposit_freezes_the_pdf(
     assert job.status == RenderJob.Status.DONE, job.error
     mission.refresh_from_db()
     assert mission.status == MissionStatus.PRE_REPORT and mission.dires_due == due
+    sent = mail.outbox[-1]
+    assert set(sent.to) == {f"{name}@example.org" for name in SIDES}  # every party's side; not the court, not outsiders
+    assert f"dires jusqu'au {due:%d/%m/%Y}" in sent.body and "Dupont" not in sent.body + sent.subject
     assert any(
         d.kind == deadlines.Kind.DIRES and d.due == due
         for d in deadlines.mission_deadlines(mission, timezone.localdate())
@@ -203,6 +211,7 @@ def test_pre_report_opens_the_dires_period_and_the_deposit_freezes_the_pdf(
         job = render_request(mission=mission, user=expert, kind=RenderJob.Kind.FINAL)
     job.refresh_from_db()
     assert job.version.kind == VersionKind.COMPLEMENT and job.version.number == 3
+    assert "greffe.lyon@example.org" in mail.outbox[-1].to  # the court is told of a deposit
     assert ReportVersion.objects.get(pk=final.pk).sha256 == final.sha256
 
 

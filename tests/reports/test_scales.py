@@ -148,3 +148,18 @@ def test_certificates_propose_merged_stoppages_and_the_consolidation_date():
 
 def test_no_certificate_proposes_nothing():
     assert not proposals.propose([])
+
+
+def test_unanswered_imputability_conditions_and_an_undiscussed_prior_state_are_warned():
+    warned = checks.report_warnings(
+        country=Country.FR,
+        framework=Framework.CIVIL,
+        ipp_rate=None,
+        third_party_hours=None,
+        consolidation_date=None,
+        periods=[],
+        imputability_missing=["Conditions de délai", "Exclusion d'une cause étrangère"],
+        prior_state_discussed=False,
+    )
+    assert any("conditions de délai, exclusion d'une cause étrangère" in w for w in warned)
+    assert any("état antérieur" in w for w in warned)
