@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils
 
-.PHONY: help run test venv system-run system-test demo test-suite lint migrations-check clean
+.PHONY: help run test bench venv system-run system-test demo test-suite lint migrations-check clean
 
 help:
 	@echo "make run   - installe, migre, charge la démo et sert l'application sur http://127.0.0.1:8000"
@@ -47,6 +47,11 @@ run: demo
 # and stops them on exit, failed or not.
 test: system-test venv
 	bash .ci/with-services.sh $(MAKE) --no-print-directory test-suite lint migrations-check
+
+# Not part of `make test`: the speed and memory goals, counted or compared in one run.
+bench: system-test $(UV)
+	$(UV) sync --locked --quiet --python "$(PYTHON)" --group bench
+	DJANGO_SETTINGS_MODULE=expertise.settings.bench bash .ci/with-services.sh $(PY) -m bench.run
 
 test-suite:
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL is not set: run 'make test'"; exit 1; }

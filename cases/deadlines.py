@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils import timezone
 
 
 class State(StrEnum):
@@ -137,7 +138,7 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
 
     for conv in mission.convocations.all():
         recipients = list(conv.recipients.all())
-        meeting = conv.meeting_at.date() if hasattr(conv.meeting_at, "date") else conv.meeting_at
+        meeting = timezone.localtime(conv.meeting_at).date() if hasattr(conv.meeting_at, "date") else conv.meeting_at
         due = meeting - timedelta(days=p.convocation_notice_days)
         sent = [r.sent_on for r in recipients if r.sent_on]
         all_sent = bool(recipients) and len(sent) == len(recipients)

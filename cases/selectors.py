@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases import access, deadlines
 from cases.choices import CertificateKind
+from cases.deadlines_sql import annotate_next_deadline
 from cases.models import Certificate, Convocation, Dire, Document, ExpertAssignment, Mission, Party
 
 
@@ -32,10 +33,20 @@ class DashboardRow:
     state: str
 
 
-def dashboard_rows(user: User, today: date) -> list[DashboardRow]:
-    """The user's missions, each with its deadlines computed for `today`."""
+def dashboard_missions(user: User, today: date) -> QuerySet[Mission]:
+    """The user's missions with their nearest open deadline and its state computed in SQL, to
+    filter, sort, count and page without loading them all."""
+    return annotate_next_deadline(access.visible_missions(user).select_related("court"), today)
+
+
+def dashboard_rows(missions, today: date) -> list[DashboardRow]:
+    """The given missions (a page, or an export), in their order, each with its deadlines
+    computed by cases.deadlines, in a fixed number of queries."""
+    ids = [m.pk for m in missions]
+    loaded = {m.pk: m for m in with_deadline_data(Mission.objects.filter(pk__in=ids))}
     rows = []
-    for mission in with_deadline_data(access.visible_missions(user)).order_by("report_due", "pk"):
+    for pk in ids:
+        mission = loaded[pk]
         items = deadlines.mission_deadlines(mission, today)
         upcoming = deadlines.next_open(items)
         rows.append(DashboardRow(mission, items, upcoming, upcoming.state if upcoming else deadlines.State.DONE))
@@ -226,7 +237,7 @@ def procedural_timeline(mission: Mission) -> list[TimelineStep]:
             label = "Consignation complémentaire versée" if c.is_complement else "Consignation versée"
             steps.append(TimelineStep(c.paid_on, f"{label} ({c.amount} {mission.court.currency})"))
     for conv in mission.convocations.all():
-        steps.append(TimelineStep(conv.meeting_at.date(), f"Réunion d'expertise — {conv.place}"))
+        steps.append(TimelineStep(timezone.localtime(conv.meeting_at).date(), f"Réunion d'expertise — {conv.place}"))
     for e in mission.extensions.all():
         steps.append(TimelineStep(e.requested_on, f"Demande de prorogation au {e.requested_due:%d/%m/%Y}"))
         if e.decided_on:

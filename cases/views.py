@@ -4,14 +4,13 @@ import csv
 import shutil
 import tempfile
 import zipfile
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from accounts.middleware import FILE_CSP
+from accounts.models import User
 from cases import access, calendar, deadlines, selectors
 from cases.choices import MissionStatus
 from cases.forms import (
@@ -126,11 +126,17 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+STATE_RANK = Case(
+    When(next_state="overdue", then=Value(0)),
+    When(next_state="due_soon", then=Value(1)),
+    When(next_state="upcoming", then=Value(2)),
+    default=Value(3),
+)
 SORTS = {
-    "echeance": lambda r: (r.next.due if r.next else date.max, r.mission.pk),
-    "rg": lambda r: (r.mission.rg, r.mission.pk),
-    "depot": lambda r: (r.mission.report_due, r.mission.pk),
-    "etat": lambda r: (STATE_ORDER[r.state], r.next.due if r.next else date.max),
+    "echeance": ("next_due", "pk"),
+    "rg": ("rg", "pk"),
+    "depot": ("report_due", "pk"),
+    "etat": (STATE_RANK, "next_due", "pk"),
 }
 STATE_ORDER = {"overdue": 0, "due_soon": 1, "upcoming": 2, "done": 3}
 
@@ -141,26 +147,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Every mission the user has a place in (a clerk: all of his court's), each with its next
     deadline and state; filters, sort, pages and CSV. Queries do not grow with the missions."""
     today = timezone.localdate()
-    rows = selectors.dashboard_rows(request.user, today)
-    experts = sorted({a.expert for r in rows for a in r.mission.assignments.all()}, key=lambda u: u.display_name)
+    missions = selectors.dashboard_missions(request.user, today)
+    experts = sorted(
+        User.objects.filter(assignments__mission__in=access.visible_missions(request.user)).distinct(),
+        key=lambda u: u.display_name,
+    )
     filters = DashboardFilterForm(request.GET or None, experts=experts)
     data = filters.cleaned_data if filters.is_valid() else {}
     if data.get("q"):
-        needle = data["q"].lower()
-        rows = [r for r in rows if needle in r.mission.rg.lower() or needle in r.mission.title.lower()]
+        missions = missions.filter(Q(rg__icontains=data["q"]) | Q(title__icontains=data["q"]))
     if data.get("state"):
-        rows = [r for r in rows if r.state == data["state"]]
+        missions = missions.filter(next_state=data["state"])
     if data.get("expert"):
-        rows = [r for r in rows if any(a.expert_id == int(data["expert"]) for a in r.mission.assignments.all())]
+        missions = missions.filter(assignments__expert_id=int(data["expert"]))
     if data.get("this_month"):
-        rows = [r for r in rows if r.next and (r.next.due.year, r.next.due.month) == (today.year, today.month)]
-    rows.sort(key=SORTS.get(data.get("sort") or "echeance", SORTS["echeance"]))
+        missions = missions.filter(next_due__year=today.year, next_due__month=today.month)
+    missions = missions.order_by(*SORTS.get(data.get("sort") or "echeance", SORTS["echeance"]))
     if request.GET.get("format") == "csv":
-        return _dashboard_csv(rows)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        return _dashboard_csv(selectors.dashboard_rows(missions, today))
+    page = Paginator(missions, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.dashboard_rows(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
-    counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_ORDER}
+    found = dict(missions.order_by().values_list("next_state").annotate(n=Count("pk")))
+    counts = {state: found.get(state, 0) for state in STATE_ORDER}
     return render(
         request,
         "cases/dashboard.html",
@@ -170,7 +180,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": today,
             "counts": counts,
-            "total": len(rows),
+            "total": page.paginator.count,
         },
     )
 

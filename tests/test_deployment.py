@@ -18,7 +18,8 @@ def test_compose_has_the_production_services_configured_from_env():
         assert services[name]["env_file"] == ".env"
         assert "media:/data/media" in services[name]["volumes"]
     assert "gunicorn" in services["web"]["command"]
-    assert services["worker"]["command"][:4] == ["celery", "-A", "expertise", "worker"]
+    # the worker lays out reports below the web processes in CPU priority
+    assert services["worker"]["command"][:7] == ["nice", "-n", "10", "celery", "-A", "expertise", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "expertise", "beat"]
 
 

@@ -1,0 +1,101 @@
+"""The SQL twin of `deadlines.next_open`: each mission's nearest open deadline and its state as
+annotations, so that a dashboard filters, sorts, counts and pages thousands of missions in the
+database and computes the full deadlines (cases.deadlines, the reference) for one page only.
+The tests check that both agree on every mission."""
+
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Least, TruncDate
+
+from cases.choices import Country
+from cases.deadlines import State, params_for
+from cases.models import Consignation, Convocation, ConvocationRecipient, Extension
+
+NONE = date(9999, 12, 31)  # "no open deadline": sorts last
+
+
+def _delta(param: str, country_path: str) -> Case:
+    """A deadline parameter (days) of the mission's country, as an SQL duration."""
+    whens = [
+        When(**{country_path: country}, then=Value(timedelta(days=getattr(params_for(country), param))))
+        for country in Country.values
+    ]
+    default = Value(timedelta(days=getattr(params_for(""), param)))
+    return Case(*whens, default=default, output_field=DurationField())
+
+
+def _date(expression) -> Cast:
+    """date ± interval is a timestamp on PostgreSQL: back to a date."""
+    return Cast(ExpressionWrapper(expression, output_field=DateField()), DateField())
+
+
+def _first(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by(field).values(field)[:1], output_field=DateField())
+
+
+def annotate_next_deadline(missions: QuerySet, today: date) -> QuerySet:
+    """Adds `next_due` (NONE when every deadline is done) and `next_state`."""
+    deposited = Q(deposited_on__isnull=False) | Q(status="deposited")
+    closed = Q(status__in=["declined", "lapsed"])
+    extension = (
+        Extension.objects.filter(mission=OuterRef("pk"), granted=True, new_due__isnull=False)
+        .order_by(Coalesce("decided_on", "requested_on").desc(), "-pk")
+        .values("new_due")[:1]
+    )
+    report = Case(
+        When(closed | deposited, then=Value(None)),
+        default=Coalesce(Subquery(extension, output_field=DateField()), F("report_due")),
+        output_field=DateField(),
+    )
+    consignation = _first(Consignation.objects.filter(mission=OuterRef("pk"), paid_on__isnull=True), "due")
+    dires = Case(When(Q(dires_due__isnull=False) & ~deposited, then=F("dires_due")), output_field=DateField())
+    recipients = ConvocationRecipient.objects.filter(mission_convocation=OuterRef("pk"))
+    convocations = (
+        Convocation.objects.filter(mission=OuterRef("pk"))
+        .filter(~Exists(recipients) | Exists(recipients.filter(sent_on__isnull=True)))
+        .annotate(due=_date(TruncDate("meeting_at") - _delta("convocation_notice_days", "mission__court__country")))
+    )
+    receipts = ConvocationRecipient.objects.filter(
+        mission_convocation__mission=OuterRef("pk"), method="lrar", sent_on__isnull=False, receipt_on__isnull=True
+    ).annotate(due=_date(F("sent_on") + _delta("receipt_days", "mission_convocation__mission__court__country")))
+    fees = Case(
+        When(
+            Q(fee_requested_on__isnull=False, fees_taxed_on__isnull=True),
+            then=_date(F("fee_requested_on") + _delta("fee_comment_days", "court__country")),
+        ),
+        output_field=DateField(),
+    )
+    parts = [report, consignation, dires, _first(convocations, "due"), _first(receipts, "due"), fees]
+    missions = missions.annotate(next_due=Least(*(Coalesce(p, Value(NONE)) for p in parts)))
+    soon = [
+        When(
+            Q(court__country=country, next_due__lte=today + timedelta(days=params_for(country).due_soon_days)),
+            then=Value(State.DUE_SOON.value),
+        )
+        for country in Country.values
+    ]
+    return missions.annotate(
+        next_state=Case(
+            When(next_due=NONE, then=Value(State.DONE.value)),
+            When(next_due__lt=today, then=Value(State.OVERDUE.value)),
+            *soon,
+            When(next_due__lte=today + timedelta(days=params_for("").due_soon_days), then=Value(State.DUE_SOON.value)),
+            default=Value(State.UPCOMING.value),
+            output_field=CharField(),
+        )
+    )
