@@ -1,13 +1,13 @@
 """The SQL twin of `deadlines.next_open`: each mission's nearest open deadline and its state as
 annotations, so that a dashboard filters, sorts, counts and pages thousands of missions in the
 database and computes the full deadlines (cases.deadlines, the reference) for one page only.
-The tests check that both agree on every mission."""
+The tests check that both agree on every mission. Each reference to the annotation repeats
+its subqueries in SQL: read it once (values_list) and work on the dates in Python."""
 
 from datetime import date, timedelta
 
 from django.db.models import (
     Case,
-    CharField,
     DateField,
     DurationField,
     Exists,
@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Least, TruncDate
 
 from cases.choices import Country
-from cases.deadlines import State, params_for
+from cases.deadlines import State, params_for, state_of
 from cases.models import Consignation, Convocation, ConvocationRecipient, Extension
 
 NONE = date(9999, 12, 31)  # "no open deadline": sorts last
@@ -49,7 +49,8 @@ def _first(queryset: QuerySet, field: str) -> Subquery:
 
 
 def annotate_next_deadline(missions: QuerySet, today: date) -> QuerySet:
-    """Adds `next_due` (NONE when every deadline is done) and `next_state`."""
+    """Adds `next_due`: the date of the nearest deadline not done (NONE when all are). Its state
+    depends only on that date and the day (`state_of_next`)."""
     deposited = Q(deposited_on__isnull=False) | Q(status="deposited")
     closed = Q(status__in=["declined", "lapsed"])
     extension = (
@@ -81,21 +82,11 @@ def annotate_next_deadline(missions: QuerySet, today: date) -> QuerySet:
         output_field=DateField(),
     )
     parts = [report, consignation, dires, _first(convocations, "due"), _first(receipts, "due"), fees]
-    missions = missions.annotate(next_due=Least(*(Coalesce(p, Value(NONE)) for p in parts)))
-    soon = [
-        When(
-            Q(court__country=country, next_due__lte=today + timedelta(days=params_for(country).due_soon_days)),
-            then=Value(State.DUE_SOON.value),
-        )
-        for country in Country.values
-    ]
-    return missions.annotate(
-        next_state=Case(
-            When(next_due=NONE, then=Value(State.DONE.value)),
-            When(next_due__lt=today, then=Value(State.OVERDUE.value)),
-            *soon,
-            When(next_due__lte=today + timedelta(days=params_for("").due_soon_days), then=Value(State.DUE_SOON.value)),
-            default=Value(State.UPCOMING.value),
-            output_field=CharField(),
-        )
-    )
+    return missions.annotate(next_due=Least(*(Coalesce(p, Value(NONE)) for p in parts)))
+
+
+def state_of_next(next_due: date, country: str, today: date) -> State:
+    """The state of a mission's nearest deadline, from its annotated date."""
+    if next_due == NONE:
+        return State.DONE
+    return state_of(next_due, today, done=False, due_soon_days=params_for(country).due_soon_days)

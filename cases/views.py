@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -126,17 +126,11 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-STATE_RANK = Case(
-    When(next_state="overdue", then=Value(0)),
-    When(next_state="due_soon", then=Value(1)),
-    When(next_state="upcoming", then=Value(2)),
-    default=Value(3),
-)
 SORTS = {
-    "echeance": ("next_due", "pk"),
-    "rg": ("rg", "pk"),
-    "depot": ("report_due", "pk"),
-    "etat": (STATE_RANK, "next_due", "pk"),
+    "echeance": lambda e: (e.next_due, e.pk),
+    "rg": lambda e: (e.rg, e.pk),
+    "depot": lambda e: (e.report_due, e.pk),
+    "etat": lambda e: (STATE_ORDER[e.state], e.next_due, e.pk),
 }
 STATE_ORDER = {"overdue": 0, "due_soon": 1, "upcoming": 2, "done": 3}
 
@@ -147,30 +141,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Every mission the user has a place in (a clerk: all of his court's), each with its next
     deadline and state; filters, sort, pages and CSV. Queries do not grow with the missions."""
     today = timezone.localdate()
-    missions = selectors.dashboard_missions(request.user, today)
     experts = sorted(
         User.objects.filter(assignments__mission__in=access.visible_missions(request.user)).distinct(),
         key=lambda u: u.display_name,
     )
     filters = DashboardFilterForm(request.GET or None, experts=experts)
     data = filters.cleaned_data if filters.is_valid() else {}
-    if data.get("q"):
-        missions = missions.filter(Q(rg__icontains=data["q"]) | Q(title__icontains=data["q"]))
+    entries = selectors.dashboard_entries(
+        request.user, today, search=data.get("q") or "", expert_id=int(data["expert"]) if data.get("expert") else None
+    )
     if data.get("state"):
-        missions = missions.filter(next_state=data["state"])
-    if data.get("expert"):
-        missions = missions.filter(assignments__expert_id=int(data["expert"]))
+        entries = [e for e in entries if e.state == data["state"]]
     if data.get("this_month"):
-        missions = missions.filter(next_due__year=today.year, next_due__month=today.month)
-    missions = missions.order_by(*SORTS.get(data.get("sort") or "echeance", SORTS["echeance"]))
+        entries = [e for e in entries if (e.next_due.year, e.next_due.month) == (today.year, today.month)]
+    entries.sort(key=SORTS.get(data.get("sort") or "echeance", SORTS["echeance"]))
     if request.GET.get("format") == "csv":
-        return _dashboard_csv(selectors.dashboard_rows(missions, today))
-    page = Paginator(missions, 50).get_page(request.GET.get("page"))
-    page.object_list = selectors.dashboard_rows(page.object_list, today)
+        return _dashboard_csv(selectors.dashboard_rows([e.pk for e in entries], today))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.dashboard_rows([e.pk for e in page.object_list], today)
     query = request.GET.copy()
     query.pop("page", None)
-    found = dict(missions.order_by().values_list("next_state").annotate(n=Count("pk")))
-    counts = {state: found.get(state, 0) for state in STATE_ORDER}
+    counts = {state: sum(1 for e in entries if e.state == state) for state in STATE_ORDER}
     return render(
         request,
         "cases/dashboard.html",
