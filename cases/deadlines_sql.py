@@ -85,8 +85,7 @@ def annotate_next_deadline(missions: QuerySet, today: date) -> QuerySet:
     return missions.annotate(next_due=Least(*(Coalesce(p, Value(NONE)) for p in parts)))
 
 
-def state_of_next(next_due: date, country: str, today: date) -> State:
-    """The state of a mission's nearest deadline, from its annotated date."""
-    if next_due == NONE:
-        return State.DONE
-    return state_of(next_due, today, done=False, due_soon_days=params_for(country).due_soon_days)
+def state_of_next(next_due: date, today: date, due_soon_days: int) -> State:
+    """The state of a mission's nearest deadline, from its annotated date and its country's
+    due-soon days."""
+    return state_of(next_due, today, done=next_due == NONE, due_soon_days=due_soon_days)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -33,8 +34,7 @@ class DashboardRow:
     state: str
 
 
-@dataclass(frozen=True)
-class DashboardEntry:
+class DashboardEntry(NamedTuple):
     """What the dashboard filters, sorts and counts on, for one mission (one row of one query)."""
 
     pk: int
@@ -53,10 +53,13 @@ def dashboard_entries(user: User, today: date, *, search: str = "", expert_id: i
     if expert_id:
         missions = missions.filter(assignments__expert_id=expert_id)
     rows = missions.values_list("pk", "rg", "report_due", "next_due", "court__country")
-    return [
-        DashboardEntry(pk, rg, due, next_due, state_of_next(next_due, country, today))
-        for pk, rg, due, next_due, country in rows
-    ]
+    days: dict[str, int] = {}  # each country's due-soon days, read once
+    entries = []
+    for pk, rg, due, next_due, country in rows:
+        if country not in days:
+            days[country] = deadlines.params_for(country).due_soon_days
+        entries.append(DashboardEntry(pk, rg, due, next_due, state_of_next(next_due, today, days[country])))
+    return entries
 
 
 def dashboard_rows(ids: list[int], today: date) -> list[DashboardRow]:

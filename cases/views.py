@@ -4,6 +4,7 @@ import csv
 import shutil
 import tempfile
 import zipfile
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib import messages
@@ -127,9 +128,9 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 SORTS = {
-    "echeance": lambda e: (e.next_due, e.pk),
-    "rg": lambda e: (e.rg, e.pk),
-    "depot": lambda e: (e.report_due, e.pk),
+    "echeance": attrgetter("next_due", "pk"),
+    "rg": attrgetter("rg", "pk"),
+    "depot": attrgetter("report_due", "pk"),
     "etat": lambda e: (STATE_ORDER[e.state], e.next_due, e.pk),
 }
 STATE_ORDER = {"overdue": 0, "due_soon": 1, "upcoming": 2, "done": 3}

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cases.choices import MissionStatus
-from cases.deadlines import mission_deadlines, next_open
+from cases.deadlines import mission_deadlines, next_open, params_for
 from cases.deadlines_sql import NONE, annotate_next_deadline, state_of_next
 from cases.models import Consignation, Convocation, ConvocationRecipient, Dire, Extension, Mission
 from cases.selectors import with_deadline_data
@@ -84,4 +84,5 @@ def test_sql_next_deadline_agrees_with_the_reference_on_random_missions(settings
             nearest = next_open(mission_deadlines(mission, today))
             sql = annotated[mission.pk]
             assert sql.next_due == (nearest.due if nearest else NONE), (mission.pk, today)
-            assert state_of_next(sql.next_due, mission.court.country, today) == (nearest.state if nearest else "done")
+            days = params_for(mission.court.country).due_soon_days
+            assert state_of_next(sql.next_due, today, days) == (nearest.state if nearest else "done")
