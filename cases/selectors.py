@@ -1,7 +1,7 @@
 """Reads: querysets scoped to a user, always through cases.access."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -53,12 +53,12 @@ def dashboard_entries(user: User, today: date, *, search: str = "", expert_id: i
     if expert_id:
         missions = missions.filter(assignments__expert_id=expert_id)
     rows = missions.values_list("pk", "rg", "report_due", "next_due", "court__country")
-    days: dict[str, int] = {}  # each country's due-soon days, read once
+    soon: dict[str, date] = {}  # each country's due-soon limit, read once
     entries = []
     for pk, rg, due, next_due, country in rows:
-        if country not in days:
-            days[country] = deadlines.params_for(country).due_soon_days
-        entries.append(DashboardEntry(pk, rg, due, next_due, state_of_next(next_due, today, days[country])))
+        if country not in soon:
+            soon[country] = today + timedelta(days=deadlines.params_for(country).due_soon_days)
+        entries.append(DashboardEntry(pk, rg, due, next_due, state_of_next(next_due, today, soon[country])))
     return entries
 
 
