@@ -11,6 +11,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from accounts.models import needs_two_factors
 
+SEEN_PRECISION = 60  # seconds: the idle timeout is counted to the minute
+
 
 class SessionTimeoutMiddleware:
     """Logs out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT
@@ -28,8 +30,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "Votre session a expiré : reconnectez-vous.")
                 return redirect(f"{reverse('login')}?next={request.path}")
-            request.session["auth_started"] = started
-            request.session["auth_seen"] = now
+            if "auth_started" not in request.session:
+                request.session["auth_started"] = started
+            if now - seen >= SEEN_PRECISION or "auth_seen" not in request.session:
+                request.session["auth_seen"] = now  # written at most once a minute, not at every request
         return self.get_response(request)
 
 
