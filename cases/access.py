@@ -17,7 +17,7 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySe
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from accounts.models import COURT_ROLES, User
+from accounts.models import COURT_ROLES, Role, User
 from cases.choices import GranteeKind, Producer, RepresentativeKind
 from cases.models import Consent, Document, ExpertAssignment, Mission, Party, Refusal, Representative
 
@@ -437,6 +437,17 @@ def report_pieces(mission: Mission) -> ReportPieces:
         elif decision.allowed and decision.rule != Rule.UNRELATED:
             pieces.append(document)
     return ReportPieces(pieces, refused)
+
+
+def report_version_readers(mission: Mission, kind: str) -> QuerySet[User]:
+    """The twin of visible_report_versions for the people to notify (experts aside): every
+    party's side; the court's clerks too for what is deposited."""
+    from reports.models import VersionKind
+
+    readers = Q(party_seats__mission=mission) | Q(representations__party__mission=mission)
+    if kind != VersionKind.PRE_REPORT:
+        readers |= Q(role=Role.CLERK, court_id=mission.court_id)
+    return User.objects.filter(readers, is_active=True).distinct()
 
 
 def visible_report_versions(user: User, mission: Mission) -> QuerySet:

@@ -2,7 +2,6 @@
 uploaded files, and a manifest of checksums and row counts that the restore verifies."""
 
 import glob
-import hashlib
 import json
 import os
 import shutil
@@ -15,6 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from cases.storage import file_sha256
+
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
 SQLITE_COPY = "database.sqlite3"
@@ -24,14 +25,6 @@ APPS = ("accounts", "cases", "reports")
 
 class BackupError(Exception):
     pass
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def row_counts() -> dict[str, int]:
@@ -99,10 +92,10 @@ def backup(target: Path) -> dict:
         destination = target / FILES / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
-        files[relative] = _sha256(destination)
+        files[relative] = file_sha256(destination)
     manifest = {
         "created_at": timezone.now().isoformat(),
-        "database": {"vendor": vendor, "file": dump.name, "sha256": _sha256(dump)},
+        "database": {"vendor": vendor, "file": dump.name, "sha256": file_sha256(dump)},
         "rows": row_counts(),
         "files": files,
     }
@@ -118,11 +111,11 @@ def verify(source: Path) -> dict:
     except (OSError, ValueError) as exc:
         raise BackupError(f"Manifeste illisible dans {source} : {exc}") from exc
     dump = source / manifest["database"]["file"]
-    if not dump.is_file() or _sha256(dump) != manifest["database"]["sha256"]:
+    if not dump.is_file() or file_sha256(dump) != manifest["database"]["sha256"]:
         raise BackupError("La sauvegarde de la base est absente ou altérée (empreinte différente).")
     for relative, sha in manifest["files"].items():
         path = source / FILES / relative
-        if not path.is_file() or _sha256(path) != sha:
+        if not path.is_file() or file_sha256(path) != sha:
             raise BackupError(f"Le fichier sauvegardé {relative} est absent ou altéré.")
     if manifest["database"]["vendor"] != connection.vendor:
         raise BackupError("La sauvegarde vient d'une autre sorte de base de données.")
@@ -160,6 +153,6 @@ def restore(source: Path) -> dict:
             differences[label] = {"expected": expected, "found": counts.get(label)}
     for relative, sha in manifest["files"].items():
         path = root / relative
-        if not path.is_file() or _sha256(path) != sha:
+        if not path.is_file() or file_sha256(path) != sha:
             differences[relative] = "empreinte différente"
     return differences

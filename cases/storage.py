@@ -4,9 +4,11 @@ Services that store a file run inside `atomic_files()`: a database transaction t
 remembers the files written during it, and deletes them if the block fails and its rows are
 rolled back. Nested blocks hand their files up, so an outer failure removes them too."""
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from django.core.files.base import File
 from django.db import transaction
@@ -31,6 +33,15 @@ def atomic_files() -> Iterator[None]:
         _written.reset(token)
     if parent is not None:
         parent.extend(mine)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file on disk, read in 1 MB chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def save_file(field_file: FieldFile, display_name: str, content: File) -> None:

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
-from accounts.middleware import FILE_CSP
 from accounts.models import User
 from cases import access, calendar, deadlines, selectors
 from cases.choices import MissionStatus
@@ -411,7 +410,6 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, document.original_name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
     return response
 
 

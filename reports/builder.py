@@ -14,7 +14,6 @@ from cases import access
 from cases.models import Convocation, ConvocationRecipient, Dire, Mission, Party, Representative
 from reports import checks
 from reports.models import Report, VersionKind
-from reports.rendering import render_document
 
 MARKS = {
     "draft": "Projet — document de travail",
@@ -144,6 +143,8 @@ def build_report(
     step(25, "Mise en forme du rapport")
     html = report_html(data)
     step(40, "Mise en page")
+    from reports.rendering import render_document  # WeasyPrint: loaded by the workers that render
+
     document = render_document(html)
     step(85, "Écriture du PDF")
     pdf = document.write_pdf()

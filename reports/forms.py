@@ -2,7 +2,6 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 
 from reports import scales
 from reports.models import IMPUTABILITY, IncapacityKind, Report
@@ -150,9 +149,3 @@ class PublishForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Les parties adressent leurs observations écrites jusqu'à cette date (art. 276 CPC).",
     )
-
-    def clean_dires_due(self):
-        value = self.cleaned_data["dires_due"]
-        if value <= timezone.localdate():
-            raise forms.ValidationError("La date limite des dires doit être postérieure à aujourd'hui.")
-        return value

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from cases import access
 from cases.choices import MissionStatus
 from cases.models import Certificate, Mission
@@ -30,10 +30,6 @@ EDITABLE_FIELDS = [
     for f in Report._meta.get_fields()
     if getattr(f, "editable", False) and f.name not in {"id", "mission", "revision", "updated_at", "updated_by"}
 ]
-
-
-def represented_parties_q(mission: Mission) -> Q:
-    return Q(party_seats__mission=mission) | Q(representations__party__mission=mission)
 
 
 class ConcurrentEdit(ValidationError):
@@ -120,14 +116,14 @@ def proposals_accept(*, report: Report, user: User, expected_revision: int) -> R
 
 def _check_can_render(mission: Mission, report: Report, kind: str, dires_due: date | None) -> None:
     if kind == RenderJob.Kind.PRE_REPORT:
-        if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT):
-            raise ValidationError(
-                f"Le pré-rapport se diffuse pendant les opérations (mission à l'état « {mission.get_status_display()} »)."
-            )
         if dires_due is None:
             raise ValidationError({"dires_due": "Fixez la date limite des dires des parties (art. 276 CPC)."})
         if dires_due <= timezone.localdate():
             raise ValidationError({"dires_due": "La date limite des dires doit être postérieure à aujourd'hui."})
+        if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT):
+            raise ValidationError(
+                f"Le pré-rapport se diffuse pendant les opérations (mission à l'état « {mission.get_status_display()} »)."
+            )
     if kind == RenderJob.Kind.FINAL:
         if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED):
             raise ValidationError(
@@ -228,17 +224,8 @@ def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersi
     _check_can_render(mission, report, job.kind, job.dires_due if kind == VersionKind.PRE_REPORT else None)
     if _next_number(mission) != number:
         raise ValidationError("Une autre version a été établie entre-temps : relancez la demande.")
-    version = ReportVersion.objects.create(
-        mission=mission,
-        number=number,
-        kind=kind,
-        pdf=built.pdf,
-        sha256=hashlib.sha256(built.pdf).hexdigest(),
-        size=len(built.pdf),
-        pages=built.pages,
-        report_revision=report.revision,
-        dires_due=job.dires_due,
-        created_by=job.requested_by,
+    version = version_create(
+        mission=mission, number=number, kind=kind, built=built, created_by=job.requested_by, dires_due=job.dires_due
     )
     if kind == VersionKind.PRE_REPORT:
         mission.dires_due = job.dires_due
@@ -255,14 +242,28 @@ def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersi
     return version
 
 
+def version_create(
+    *, mission: Mission, number: int, kind: str, built, created_by: User, dires_due: date | None = None
+) -> ReportVersion:
+    """The frozen record of a rendered report: its bytes, their SHA-256, its size and pages."""
+    return ReportVersion.objects.create(
+        mission=mission,
+        number=number,
+        kind=kind,
+        pdf=built.pdf,
+        sha256=hashlib.sha256(built.pdf).hexdigest(),
+        size=len(built.pdf),
+        pages=built.pages,
+        report_revision=built.revision,
+        dires_due=dires_due,
+        created_by=created_by,
+    )
+
+
 def version_recipients(version: ReportVersion) -> list[str]:
-    """Who is told: every party's side (the party, its avocats and médecins-conseils); the
-    court's clerks too once the report is deposited. The same people the policy lets read it."""
-    mission = version.mission
-    users = list(User.objects.filter(represented_parties_q(mission)).distinct())
-    if version.kind != VersionKind.PRE_REPORT:
-        users += list(User.objects.filter(role=Role.CLERK, court_id=mission.court_id))
-    return sorted({u.email for u in users if u.email and u.is_active})
+    """Who is told: the people the policy lets read this version, but its own experts."""
+    readers = access.report_version_readers(version.mission, version.kind)
+    return sorted({u.email for u in readers if u.email})
 
 
 def version_notify(version: ReportVersion) -> int:

@@ -13,7 +13,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.middleware import FILE_CSP
 from cases import access
 from cases.views import mission_page
 from reports import checks
@@ -28,9 +27,7 @@ TAB = "reports:mission_report"
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
-    return response
+    return response  # nosniff, no-store and the sandbox policy come from the middleware
 
 
 def _with_proposals(data, proposals) -> None:
@@ -47,8 +44,8 @@ def _with_proposals(data, proposals) -> None:
         data["consolidation_date"] = proposals.consolidation_date.isoformat()
 
 
-def _periods_initial(report) -> list[dict]:
-    return [{"kind": p.kind, "start": p.start, "end": p.end, "rate": p.rate} for p in report.periods.all()]
+def _periods_initial(periods) -> list[dict]:
+    return [{"kind": p.kind, "start": p.start, "end": p.end, "rate": p.rate} for p in periods]
 
 
 @never_cache
@@ -64,6 +61,7 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_for(mission)
     questions = list(mission.questions.order_by("position"))
     saved_answers = dict(report.answers.values_list("question_id", "text"))
+    saved_periods = list(report.periods.all())
     proposals = certificate_proposals(mission)
     calc_result = None
     if request.method == "POST":
@@ -100,7 +98,7 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         calculator = CalculatorForm()
         form = ReportForm(instance=report)
-        periods = PeriodFormSet(initial=_periods_initial(report), prefix="periods")
+        periods = PeriodFormSet(initial=_periods_initial(saved_periods), prefix="periods")
         answers = AnswersForm(questions=questions, answers=saved_answers, prefix="answers")
 
     context.update(
@@ -118,7 +116,7 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
             ipp_rate=report.ipp_rate,
             third_party_hours=report.third_party_hours,
             consolidation_date=report.consolidation_date,
-            periods=list(report.periods.all()),
+            periods=saved_periods,
             imputability_missing=[label for label, text in report.imputability() if not text.strip()],
             prior_state_discussed=bool(report.prior_state),
         ),

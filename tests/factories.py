@@ -122,3 +122,33 @@ def consent(m: Mission, patient: Party, to: Party | None = None, **kwargs):
 
 def certificate(doc: Document, kind: str = CertificateKind.INITIAL, **kwargs):
     return certificate_record(document=doc, kind=kind, **kwargs)
+
+
+def report_version(m: Mission, user: User, kind: str = "final", number: int = 1):
+    """A sent or deposited report, rendered and frozen by the service the worker uses."""
+    from reports.builder import build_report
+    from reports.services import version_create
+
+    return version_create(mission=m, number=number, kind=kind, built=build_report(m, kind), created_by=user)
+
+
+def bulk_documents(m: Mission, count: int, start: int, *, patient: Party, producers: list[Party]) -> None:
+    """`count` pieces numbered from `start`, every other one medical about `patient`, written with
+    bulk_create (no file on disk: for query counts, not downloads)."""
+    Document.objects.bulk_create(
+        Document(
+            mission=m,
+            number=start + i,
+            title=f"Pièce {start + i}",
+            is_medical=i % 2 == 0,
+            about=patient if i % 2 == 0 else None,
+            producer="party",
+            producer_party=producers[i % len(producers)],
+            file="private/x",
+            original_name="x.pdf",
+            size=1,
+            content_type="application/pdf",
+            sha256=f"{i:064d}",
+        )
+        for i in range(count)
+    )

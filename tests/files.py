@@ -8,6 +8,16 @@ from PIL import Image
 from cases.pdfgen import simple_pdf
 
 
+def write_files(folder, files: dict[str, bytes]) -> list[str]:
+    """Writes the files into `folder` (created) and returns their paths, for import_documents."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+        paths.append(str(folder / name))
+    return paths
+
+
 def image_bytes(fmt: str, size=(64, 48)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt)

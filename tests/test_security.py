@@ -20,8 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from cases.services.convocations import convocation_create
-from reports.builder import build_report
-from reports.models import RenderJob, ReportVersion, VersionKind
+from reports.models import RenderJob
 from tests import factories
 from tests.cases.test_views import _routes
 
@@ -34,18 +33,7 @@ def every_url(lyon_report):
     mission, users = lyon_report
     expert = users["dr.martin"]
     convocation = convocation_create(mission=mission, meeting_at=timezone.now(), place="Cabinet")
-    built = build_report(mission, VersionKind.FINAL)
-    version = ReportVersion.objects.create(
-        mission=mission,
-        number=1,
-        kind=VersionKind.FINAL,
-        pdf=built.pdf,
-        sha256="0" * 64,
-        size=len(built.pdf),
-        pages=built.pages,
-        report_revision=0,
-        created_by=expert,
-    )
+    version = factories.report_version(mission, expert)
     job = RenderJob.objects.create(mission=mission, kind="draft", requested_by=expert, report_revision=0)
     ids = {
         "pk": mission.pk,

@@ -247,23 +247,7 @@ def test_document_list_query_count_is_the_same_for_10_and_1000_pieces(client):
     factories.consent(m, victim, to=insurer, written=True)
 
     def add(count: int, start: int) -> None:
-        Document.objects.bulk_create(
-            Document(
-                mission=m,
-                number=start + i,
-                title=f"Pièce {start + i}",
-                is_medical=i % 2 == 0,
-                about=victim if i % 2 == 0 else None,
-                producer="party",
-                producer_party=victim if i % 3 else insurer,
-                file="private/x",
-                original_name="x.pdf",
-                size=1,
-                content_type="application/pdf",
-                sha256=f"{i:064d}",
-            )
-            for i in range(count)
-        )
+        factories.bulk_documents(m, count, start, patient=victim, producers=[insurer, victim, victim])
 
     def queries(user) -> int:
         client.force_login(user)

@@ -12,18 +12,9 @@ from cases.models import Document
 from cases.services.documents import documents_upload
 from tests import factories
 from tests.conftest import stored_files
-from tests.files import good_files, harmless_polyglots, hostile_files
+from tests.files import good_files, harmless_polyglots, hostile_files, write_files
 
 pytestmark = pytest.mark.django_db
-
-
-def _write(tmp_path, files):
-    paths = []
-    for name, data in files.items():
-        path = tmp_path / name
-        path.write_bytes(data)
-        paths.append(str(path))
-    return paths
 
 
 def test_the_hostile_corpus_is_refused_by_import_documents_and_nothing_is_stored(tmp_path, private_media):
@@ -39,7 +30,7 @@ def test_the_hostile_corpus_is_refused_by_import_documents_and_nothing_is_stored
             m.pk,
             "--produced-by",
             "court",
-            *_write(tmp_path, files),
+            *write_files(tmp_path / "scans", files),
             stderr=err,
             stdout=io.StringIO(),
         )

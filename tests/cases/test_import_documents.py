@@ -6,19 +6,13 @@ from django.core.management import CommandError, call_command
 from cases.models import Document
 from tests import factories
 from tests.conftest import stored_files
-from tests.files import bad_files, good_files
+from tests.files import bad_files, good_files, write_files
 
 pytestmark = pytest.mark.django_db
 
 
 def write(tmp_path, files: dict[str, bytes]) -> list[str]:
-    folder = tmp_path / "scans"
-    folder.mkdir(exist_ok=True)
-    paths = []
-    for name, content in files.items():
-        (folder / name).write_bytes(content)
-        paths.append(str(folder / name))
-    return paths
+    return write_files(tmp_path / "scans", files)
 
 
 def test_imports_good_files_numbered_in_order(tmp_path):

@@ -20,9 +20,10 @@ from cases.choices import MissionStatus
 from cases.models import Document
 from cases.services.dires import dire_answer, dire_record
 from cases.services.missions import mission_transition
-from reports.builder import build_report, report_data, report_for
+from reports.builder import report_data, report_for
 from reports.models import RenderJob, ReportVersion, VersionKind
 from reports.services import ConcurrentEdit, certificate_proposals, render_request, report_save
+from tests import factories
 from tests.reports.conftest import HIDDEN_TITLES, render_report
 
 pytestmark = pytest.mark.django_db
@@ -235,18 +236,7 @@ def test_deposited_report_carries_each_dire_with_the_expert_s_answer(lyon_report
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_postgresql_refuses_to_change_a_deposited_version_even_in_raw_sql(lyon_report):
     mission, users = lyon_report
-    built = build_report(mission, VersionKind.FINAL)
-    version = ReportVersion.objects.create(
-        mission=mission,
-        number=1,
-        kind=VersionKind.FINAL,
-        pdf=built.pdf,
-        sha256=hashlib.sha256(built.pdf).hexdigest(),
-        size=len(built.pdf),
-        pages=built.pages,
-        report_revision=0,
-        created_by=users["dr.martin"],
-    )
+    version = factories.report_version(mission, users["dr.martin"])
     for sql in (
         "UPDATE reports_reportversion SET sha256 = 'x' WHERE id = %s",
         "DELETE FROM reports_reportversion WHERE id = %s",
@@ -282,23 +272,7 @@ def test_the_builder_query_count_is_the_same_for_20_and_300_pieces(lyon_report):
     victim = mission.parties.get(is_victim=True)
 
     def add(count: int, start: int) -> None:
-        Document.objects.bulk_create(
-            Document(
-                mission=mission,
-                number=start + i,
-                title=f"Pièce {start + i}",
-                is_medical=i % 2 == 0,
-                about=victim if i % 2 == 0 else None,
-                producer="party",
-                producer_party=victim,
-                file="private/x",
-                original_name="x.pdf",
-                size=1,
-                content_type="application/pdf",
-                sha256=f"{i:064d}",
-            )
-            for i in range(count)
-        )
+        factories.bulk_documents(mission, count, start, patient=victim, producers=[victim])
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:

@@ -9,32 +9,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.builder import build_report
-from reports.models import RenderJob, ReportVersion, VersionKind
+from reports.models import RenderJob, VersionKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def _version(mission, user, kind, number):
-    built = build_report(mission, kind)
-    return ReportVersion.objects.create(
-        mission=mission,
-        number=number,
-        kind=kind,
-        pdf=built.pdf,
-        sha256=hashlib.sha256(built.pdf).hexdigest(),
-        size=len(built.pdf),
-        pages=built.pages,
-        report_revision=0,
-        created_by=user,
-    )
-
-
 def test_versions_reach_each_side_the_court_only_once_deposited(client, lyon_report):
     mission, users = lyon_report
-    pre = _version(mission, users["dr.martin"], VersionKind.PRE_REPORT, 1)
-    final = _version(mission, users["dr.martin"], VersionKind.FINAL, 2)
+    pre = factories.report_version(mission, users["dr.martin"], VersionKind.PRE_REPORT, 1)
+    final = factories.report_version(mission, users["dr.martin"], VersionKind.FINAL, 2)
     expected = {
         "dr.martin": {pre, final},
         "dr.roux": {pre, final},
@@ -155,6 +139,6 @@ def test_the_calculator_proposes_and_the_expert_takes_it_before_saving(client, l
 def test_outsiders_get_404_on_every_report_route(client, lyon_report):
     mission, users = lyon_report
     client.force_login(factories.expert())
-    version = _version(mission, users["dr.martin"], VersionKind.FINAL, 1)
+    version = factories.report_version(mission, users["dr.martin"], VersionKind.FINAL, 1)
     assert client.get(reverse("reports:mission_report", args=[mission.pk])).status_code == 404
     assert client.get(reverse("reports:version_pdf", args=[version.pk])).status_code == 404

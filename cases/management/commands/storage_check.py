@@ -1,7 +1,6 @@
 """Compares the stored files with the rows that name them: files without a row, rows without a
 file, files whose SHA-256 no longer matches the one recorded at upload. Exits 1 when any."""
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -11,16 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
 from cases.models import Document
-
-CHUNK = 1024 * 1024
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+from cases.storage import file_sha256
 
 
 def storage_problems() -> dict[str, list]:
@@ -38,7 +28,7 @@ def storage_problems() -> dict[str, list]:
         path = Path(default_storage.path(name))
         if not path.is_file():
             missing.append({"document": pk, "file": name})
-        elif sha256_of(path) != sha:
+        elif file_sha256(path) != sha:
             changed.append({"document": pk, "file": name})
     orphans = sorted(on_disk - named)
     return {"files_without_row": orphans, "rows_without_file": missing, "checksum_changed": changed}
