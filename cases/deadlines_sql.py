@@ -86,7 +86,9 @@ def annotate_next_deadline(missions: QuerySet, today: date) -> QuerySet:
         ),
         output_field=DateField(),
     )
-    parts = [report, consignation, dires, convocations, receipts, fees]
+    # The per-mission parts as MIN too (one value a mission): the query is then grouped by the
+    # mission's key alone, not by each expression (the extension subquery would run twice).
+    parts = [Min(report), consignation, Min(dires), convocations, receipts, Min(fees)]
     return missions.annotate(next_due=Least(*(Coalesce(p, Value(NONE)) for p in parts)))
 
 

@@ -62,6 +62,12 @@ def dashboard_entries(user: User, today: date, *, search: str = "", expert_id: i
     return entries
 
 
+def dashboard_experts(user: User) -> list[User]:
+    """The experts of the user's missions, for the dashboard's filter, by name."""
+    assigned = ExpertAssignment.objects.filter(mission__in=access.visible_missions(user)).values("expert_id")
+    return sorted(User.objects.filter(pk__in=assigned), key=lambda u: u.display_name)
+
+
 def dashboard_rows(ids: list[int], today: date) -> list[DashboardRow]:
     """The given missions (a page, or an export), in their order, each with its deadlines
     computed by cases.deadlines, in a fixed number of queries."""

@@ -4,6 +4,7 @@ import csv
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from operator import attrgetter
 
 from django.conf import settings
@@ -19,7 +20,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
-from accounts.models import User
 from cases import access, calendar, deadlines, selectors
 from cases.choices import MissionStatus
 from cases.forms import (
@@ -141,11 +141,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Every mission the user has a place in (a clerk: all of his court's), each with its next
     deadline and state; filters, sort, pages and CSV. Queries do not grow with the missions."""
     today = timezone.localdate()
-    experts = sorted(
-        User.objects.filter(assignments__mission__in=access.visible_missions(request.user)).distinct(),
-        key=lambda u: u.display_name,
-    )
-    filters = DashboardFilterForm(request.GET or None, experts=experts)
+    filters = DashboardFilterForm(request.GET or None, experts=selectors.dashboard_experts(request.user))
     data = filters.cleaned_data if filters.is_valid() else {}
     entries = selectors.dashboard_entries(
         request.user, today, search=data.get("q") or "", expert_id=int(data["expert"]) if data.get("expert") else None
@@ -161,7 +157,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.dashboard_rows([e.pk for e in page.object_list], today)
     query = request.GET.copy()
     query.pop("page", None)
-    counts = {state: sum(1 for e in entries if e.state == state) for state in STATE_ORDER}
+    by_state = Counter(e.state for e in entries)
+    counts = {state: by_state[state] for state in STATE_ORDER}
     return render(
         request,
         "cases/dashboard.html",
