@@ -203,6 +203,10 @@ def write_markdown(goals: list[dict]) -> None:
         "Written by `make bench`: counts and ratios measured side by side in one run, on data seeded",
         "with `random.Random(0)` (5,000 missions, 100,000 documents), PostgreSQL and Redis on loopback.",
         "",
+        "Load: gunicorn (3 sync workers, each warmed on both pages first), 20 locust `FastHttpUser` clerks",
+        "with sessions opened beforehand, 1-3 s of thought before every page including the first; the",
+        "unloaded p50 is measured on the same server just before.",
+        "",
         "| goal | value | limit | ok | measured |",
         "|---|---:|---:|:---:|---|",
         *(
