@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django_otp import devices_for_user
 
 from accounts.models import needs_two_factors
 
@@ -37,29 +38,28 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-EXEMPT = ("/connexion/", "/deconnexion/", "/compte/double-authentification/", "/static/")
+def _signing_in(request) -> bool:
+    """The pages of logging in and out and of the second factor (by URL name, after resolution)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and (match.namespace == "accounts" or match.url_name in ("login", "logout"))
 
 
 class TwoFactorMiddleware:
-    """With OTP_REQUIRED, experts, médecins-conseils, clerks, judges and staff reach nothing (the
+    """With OTP_REQUIRED, experts, médecins-conseils, clerks, judges and staff reach no view (the
     admin included) before their second factor: enrolment at the first login, a code afterwards."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            settings.OTP_REQUIRED
-            and needs_two_factors(user)
-            and not user.is_verified()
-            and not request.path.startswith(EXEMPT)
-        ):
-            from django_otp import devices_for_user
+        return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if settings.OTP_REQUIRED and needs_two_factors(user) and not user.is_verified() and not _signing_in(request):
             target = "accounts:otp_verify" if any(devices_for_user(user)) else "accounts:otp_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        return self.get_response(request)
+        return None
 
 
 # Opened in a browser tab anyway, a served file can run nothing (a polyglot image stays an image).
@@ -79,7 +79,7 @@ class NoStoreMiddleware:
             response.headers.setdefault("Content-Security-Policy", FILE_CSP)
         if "no-store" in response.get("Cache-Control", ""):
             return response
-        if request.user.is_authenticated or request.path.startswith(("/connexion/", "/compte/")):
+        if request.user.is_authenticated or _signing_in(request):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cases.storage import file_sha256
+from cases.storage import file_sha256, files_under
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
@@ -59,10 +59,6 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(f"{Path(command[0]).name} a échoué : {detail}") from exc
 
 
-def _media_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
 def backup(target: Path) -> dict:
     """Writes the dump, the files and the manifest into `target` (new or empty)."""
     target = Path(target)
@@ -87,7 +83,7 @@ def backup(target: Path) -> dict:
         raise BackupError(f"Base {vendor} non prise en charge.")
     root = Path(settings.MEDIA_ROOT)
     files = {}
-    for path in _media_files(root):
+    for path in files_under(root):
         relative = path.relative_to(root).as_posix()
         destination = target / FILES / relative
         destination.parent.mkdir(parents=True, exist_ok=True)

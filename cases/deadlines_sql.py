@@ -44,7 +44,7 @@ def _date(expression) -> Cast:
     return Cast(ExpressionWrapper(expression, output_field=DateField()), DateField())
 
 
-def annotate_next_deadline(missions: QuerySet, today: date) -> QuerySet:
+def annotate_next_deadline(missions: QuerySet) -> QuerySet:
     """Adds `next_due`: the date of the nearest deadline not done (NONE when all are). Its state
     depends only on that date and the day (`state_of_next`)."""
     deposited = Q(deposited_on__isnull=False) | Q(status="deposited")

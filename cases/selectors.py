@@ -47,7 +47,7 @@ class DashboardEntry(NamedTuple):
 def dashboard_entries(user: User, today: date, *, search: str = "", expert_id: int | None = None) -> list:
     """The user's missions, each with its nearest open deadline computed in SQL (one query,
     a few small values a mission): thousands of missions without loading them."""
-    missions = annotate_next_deadline(access.visible_missions(user), today)
+    missions = annotate_next_deadline(access.visible_missions(user))
     if search:
         missions = missions.filter(Q(rg__icontains=search) | Q(title__icontains=search))
     if expert_id:
@@ -70,7 +70,8 @@ def dashboard_experts(user: User) -> list[User]:
 
 def dashboard_rows(ids: list[int], today: date) -> list[DashboardRow]:
     """The given missions (a page, or an export), in their order, each with its deadlines
-    computed by cases.deadlines, in a fixed number of queries."""
+    computed by cases.deadlines, in a fixed number of queries. `ids` come from dashboard_entries,
+    already scoped by cases.access."""
     loaded = {m.pk: m for m in with_deadline_data(Mission.objects.filter(pk__in=ids))}
     rows = []
     for pk in ids:

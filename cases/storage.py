@@ -35,6 +35,12 @@ def atomic_files() -> Iterator[None]:
         parent.extend(mine)
 
 
+def files_under(root: Path) -> list[Path]:
+    """Every file below `root` (none when it does not exist), in a stable order."""
+    root = Path(root)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file on disk, read in 1 MB chunks."""
     digest = hashlib.sha256()

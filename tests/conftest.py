@@ -52,7 +52,9 @@ def load_scenario_file(tmp_path: Path, data: dict) -> dict:
 
 
 def stored_files(root: Path) -> list[Path]:
-    return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
+    from cases.storage import files_under
+
+    return files_under(root)
 
 
 @pytest.fixture

@@ -76,10 +76,8 @@ def test_sql_next_deadline_agrees_with_the_reference_on_random_missions(settings
     courts = [factories.CourtFactory(country="FR"), factories.CourtFactory(country="TN")]
     expert = factories.expert()
     missions = [_random_mission(rng, courts, expert) for _ in range(80)]
+    annotated = {m.pk: m for m in annotate_next_deadline(Mission.objects.filter(pk__in=[m.pk for m in missions]))}
     for today in (TODAY - timedelta(days=30), TODAY, TODAY + timedelta(days=25)):
-        annotated = {
-            m.pk: m for m in annotate_next_deadline(Mission.objects.filter(pk__in=[m.pk for m in missions]), today)
-        }
         for mission in with_deadline_data(Mission.objects.filter(pk__in=annotated)):
             nearest = next_open(mission_deadlines(mission, today))
             sql = annotated[mission.pk]

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from cases.choices import PartyRole
 from cases.models import Document
 from cases.services.documents import documents_upload
 from cases.storage import atomic_files
@@ -51,3 +52,19 @@ def test_storage_check_reports_orphans_missing_files_and_changed_checksums(priva
     assert problems["rows_without_file"] == [{"document": lost.pk, "file": lost.file.name}]
     assert problems["checksum_changed"] == [{"document": altered.pk, "file": altered.file.name}]
     assert kept.pk not in {p["document"] for p in problems["rows_without_file"] + problems["checksum_changed"]}
+
+
+def test_a_signed_consent_scan_is_a_stored_file_with_its_row_not_an_orphan(private_media):
+    m = factories.mission()
+    victim = factories.party(m, name="Victime", is_victim=True)
+    insurer = factories.party(m, name="Assureur", role=PartyRole.DEFENDEUR, is_insurer=True)
+    consent = factories.consent(m, victim, to=insurer, written=True, scan=factories.pdf_upload("consentement.pdf"))
+    assert _check() == (0, {"files_without_row": [], "rows_without_file": [], "checksum_changed": []})
+    (private_media / consent.scan.name).unlink()
+    code, problems = _check()
+    assert code == 1
+    assert problems["rows_without_file"] == [{"consent": consent.pk, "file": consent.scan.name}]
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("storage_check", stdout=out)
+    assert f"consentement {consent.pk} sans fichier" in out.getvalue()

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from cases.management.commands.load_demo import DEMO
@@ -13,8 +14,6 @@ class Command(BaseCommand):
         self.stdout.write("\nApplication : http://127.0.0.1:8000/  — comptes de démonstration (fictifs) :\n")
         for user in users:
             self.stdout.write(f"  {user['username']:<18} {user['password']:<22} {user['name']} ({user['role']})")
-        from django.conf import settings
-
         if not settings.OTP_REQUIRED:
             self.stdout.write("\n  Double authentification désactivée pour la démo (OTP_REQUIRED=false) ;")
             self.stdout.write("  `OTP_REQUIRED=true make run` montre l'enrôlement par QR code.")

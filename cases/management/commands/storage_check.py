@@ -1,5 +1,6 @@
-"""Compares the stored files with the rows that name them: files without a row, rows without a
-file, files whose SHA-256 no longer matches the one recorded at upload. Exits 1 when any."""
+"""Compares the stored files with the rows that name them (the pieces, the signed consent scans):
+files without a row, rows without a file, files whose SHA-256 no longer matches the one recorded
+at upload. Exits 1 when any."""
 
 import json
 import sys
@@ -8,34 +9,47 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
-from cases.models import Document
-from cases.storage import file_sha256
+from cases.models import Consent, Document
+from cases.storage import file_sha256, files_under
+
+# The rows that name a stored file: (model, its file field, whether it records the SHA-256).
+STORED = ((Document, "file", True), (Consent, "scan", False))
 
 
 def storage_problems() -> dict[str, list]:
     root = Path(settings.MEDIA_ROOT)
-    on_disk = (
-        {p.relative_to(root).as_posix() for p in (root / "private").rglob("*") if p.is_file()}
-        if (root / "private").exists()
-        else set()
-    )
-    rows = Document.objects.values_list("pk", "file", "sha256").order_by("pk").iterator(chunk_size=2000)
+    on_disk = {p.relative_to(root).as_posix() for p in files_under(root / "private")}
     named: set[str] = set()
     missing, changed = [], []
-    for pk, name, sha in rows:
-        named.add(name)
-        path = Path(default_storage.path(name))
-        if not path.is_file():
-            missing.append({"document": pk, "file": name})
-        elif file_sha256(path) != sha:
-            changed.append({"document": pk, "file": name})
+    for model, field, checksummed in STORED:
+        label = model._meta.model_name
+        fields = ("pk", field, "sha256") if checksummed else ("pk", field)
+        rows = model.objects.exclude(Q(**{field: ""})).values_list(*fields).order_by("pk").iterator(chunk_size=2000)
+        for pk, name, *sha in rows:
+            named.add(name)
+            path = Path(default_storage.path(name))
+            if not path.is_file():
+                missing.append({label: pk, "file": name})
+            elif sha and file_sha256(path) != sha[0]:
+                changed.append({label: pk, "file": name})
     orphans = sorted(on_disk - named)
     return {"files_without_row": orphans, "rows_without_file": missing, "checksum_changed": changed}
 
 
+def _row(problem: dict) -> str:
+    """ "pièce 12", "consentement 3": the row a problem names, in words."""
+    for model, _, _ in STORED:
+        if model._meta.model_name in problem:
+            return f"{model._meta.verbose_name} {problem[model._meta.model_name]}"
+    raise ValueError(problem)
+
+
 class Command(BaseCommand):
-    help = "Vérifie le stockage : fichiers sans pièce, pièces sans fichier, empreintes SHA-256 modifiées."
+    help = (
+        "Vérifie le stockage : fichiers sans pièce ni consentement, lignes sans fichier, empreintes SHA-256 modifiées."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="sortie JSON")
@@ -47,11 +61,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(problems))
         else:
             for name in problems["files_without_row"]:
-                self.stdout.write(f"fichier sans pièce : {name}")
+                self.stdout.write(f"fichier sans ligne : {name}")
             for row in problems["rows_without_file"]:
-                self.stdout.write(f"pièce {row['document']} sans fichier : {row['file']}")
+                self.stdout.write(f"{_row(row)} sans fichier : {row['file']}")
             for row in problems["checksum_changed"]:
-                self.stdout.write(f"pièce {row['document']} : empreinte SHA-256 modifiée ({row['file']})")
+                self.stdout.write(f"{_row(row)} : empreinte SHA-256 modifiée ({row['file']})")
             total = Document.objects.count()
             self.stdout.write(f"{total} pièce(s) vérifiée(s), {count} anomalie(s).")
         if count:
