@@ -1,0 +1,53 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from cases.uploads import refusal
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def user_choice(role: str, label: str, *, required: bool = True) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=User.objects.filter(role=role, is_active=True).order_by("name", "username"),
+        label=label,
+        required=required,
+    )
+
+
+def strip_number(line: str) -> str:
+    """'1/ Examiner la victime.' or '2. Dire si...' -> the question alone."""
+    head, sep, rest = line.partition(" ")
+    if sep and head.rstrip("/.)-°").isdigit():
+        return rest.strip()
+    return line
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        items = list(data) if isinstance(data, list | tuple) else ([data] if data else [])
+        if not items:
+            return []
+        return [self._clean_one(item, initial) for item in items]
+
+    def _clean_one(self, item, initial):
+        try:
+            return super().clean(item, initial)
+        except ValidationError as exc:
+            if getattr(item, "name", None) and any(e.code == "empty" for e in exc.error_list):
+                raise refusal(item.name, "le fichier est vide.") from None
+            raise
+
+
+def piece_label(document) -> str:
+    """A medical piece the user may not open is named by its number and date only (rule 8)."""
+    if getattr(document, "openable", False):
+        return f"n° {document.number} — {document.title}"
+    when = f" du {document.date:%d/%m/%Y}" if document.date else ""
+    return f"n° {document.number}{when} — pièce médicale"

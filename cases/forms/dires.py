@@ -1,0 +1,36 @@
+from django import forms
+
+from accounts.models import Role, User
+from cases.forms.common import DATE
+from cases.models import Mission, Party
+
+
+class DireForm(forms.Form):
+    party = forms.ModelChoiceField(queryset=Party.objects.none(), label="Partie")
+    filed_by = forms.ModelChoiceField(queryset=User.objects.none(), label="Avocat", required=False)
+    received_on = forms.DateField(label="Reçu le", widget=DATE)
+    text = forms.CharField(label="Observations", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = mission.parties.all()
+        self.fields["filed_by"].queryset = User.objects.filter(
+            representations__party__mission=mission, role=Role.AVOCAT
+        ).distinct()
+
+
+class DireAnswerForm(forms.Form):
+    answer = forms.CharField(label="Réponse de l'expert", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OwnDireForm(forms.Form):
+    """A dire written by a party's avocat (filed) or médecin-conseil (a draft for the avocat)."""
+
+    party = forms.ModelChoiceField(queryset=Party.objects.none(), label="Au nom de")
+    text = forms.CharField(label="Observations", widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, parties: list[Party], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.filter(pk__in=[p.pk for p in parties])
+        if len(parties) == 1:
+            self.fields["party"].initial = parties[0].pk

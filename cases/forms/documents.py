@@ -1,0 +1,102 @@
+from django import forms
+
+from cases.choices import (
+    CertificateKind,
+    Producer,
+)
+from cases.forms.common import DATE, MultipleFileField, MultipleFileInput
+from cases.models import Document, Mission, Party
+
+
+def producer_choices(mission: Mission) -> list[tuple[str, str]]:
+    choices = [(f"party:{p.pk}", p.name) for p in mission.parties.all()]
+    return [
+        *choices,
+        (Producer.COURT, "La juridiction"),
+        (Producer.EXPERT, "L'expert"),
+        (Producer.THIRD_PARTY, "Un tiers (hôpital, médecin traitant…)"),
+    ]
+
+
+class DocumentUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Fichiers",
+        help_text="PDF, JPEG, PNG ou TIFF. Plusieurs fichiers possibles : chacun devient une pièce.",
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/*"}),
+    )
+    produced_by = forms.ChoiceField(label="Produite par")
+    date = forms.DateField(label="Date des pièces", widget=DATE, required=False)
+    is_medical = forms.BooleanField(label="Pièce(s) médicale(s)", required=False)
+    about = forms.ModelChoiceField(
+        queryset=Party.objects.none(),
+        label="Personne concernée",
+        required=False,
+        help_text="Obligatoire pour une pièce médicale.",
+    )
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["produced_by"].choices = producer_choices(mission)
+        self.fields["about"].queryset = mission.parties.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_medical") and not data.get("about"):
+            self.add_error("about", "Une pièce médicale concerne une personne : indiquez laquelle.")
+        return data
+
+    def producer(self, mission: Mission) -> tuple[str, Party | None]:
+        value = self.cleaned_data["produced_by"]
+        if value.startswith("party:"):
+            return Producer.PARTY, mission.parties.get(pk=int(value[6:]))
+        return value, None
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False)
+    medical = forms.ChoiceField(
+        label="Nature", required=False, choices=[("", "Toutes"), ("1", "Médicales"), ("0", "Non médicales")]
+    )
+    producer = forms.ChoiceField(label="Produite par", required=False)
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].choices = [("", "Tous"), *producer_choices(mission)]
+
+
+class DocumentEditForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=255)
+    date = forms.DateField(label="Date", widget=DATE, required=False)
+    unrelated = forms.BooleanField(
+        label="Sans rapport avec la mission",
+        required=False,
+        help_text="La pièce ne sera plus visible que des experts et du patient, et n'entrera pas dans le rapport.",
+    )
+
+
+class CertificateForm(forms.Form):
+    document = forms.ModelChoiceField(queryset=Document.objects.none(), label="Pièce médicale")
+    kind = forms.ChoiceField(label="Type de certificat", choices=CertificateKind.choices)
+    issued_on = forms.DateField(
+        label="Établi le", widget=DATE, required=False, help_text="Par défaut, la date de la pièce."
+    )
+    author = forms.CharField(label="Auteur", max_length=200, required=False)
+    lesions = forms.CharField(label="Lésions constatées", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    stoppage_start = forms.DateField(label="Début de l'arrêt", widget=DATE, required=False)
+    stoppage_days = forms.IntegerField(label="Durée de l'arrêt (jours)", min_value=0, required=False)
+    consolidation_date = forms.DateField(label="Date de consolidation", widget=DATE, required=False)
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: f"n° {d.number} — {d.title}"
+
+
+class AccessLogFilterForm(forms.Form):
+    username = forms.CharField(label="Utilisateur", required=False)
+    number = forms.IntegerField(label="Pièce n°", required=False, min_value=1)
+    allowed = forms.ChoiceField(
+        label="Décision", required=False, choices=[("", "Toutes"), ("1", "Autorisé"), ("0", "Refusé")]
+    )
+    since = forms.DateField(label="Du", widget=DATE, required=False)
+    until = forms.DateField(label="Au", widget=DATE, required=False)

@@ -1,0 +1,76 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from cases import access
+from cases.models import Mission
+
+# (url name, label, who sees the tab: "all", "side" = experts and parties' sides, "expert", "patient")
+TABS = [
+    ("cases:mission_detail", "Mission", "all"),
+    ("cases:mission_parties", "Parties", "all"),
+    ("cases:mission_documents", "Pièces", "all"),
+    ("cases:mission_certificates", "Certificats", "side"),
+    ("cases:mission_convocations", "Convocations", "all"),
+    ("cases:mission_dires", "Dires", "all"),
+    ("cases:mission_deadlines", "Échéances", "all"),
+    ("reports:mission_report", "Rapport", "all"),
+    ("cases:mission_consents", "Consentements", "patient"),
+    ("cases:mission_contradictoire", "Contradictoire", "expert"),
+    ("cases:mission_access_log", "Journal des accès", "patient"),
+]
+
+
+def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict]:
+    """The mission (404 for outsiders) and the context of its tabbed page; `tab` is a url name
+    ("mission_parties" for the cases app, or "app:name")."""
+    tab = tab if ":" in tab else f"cases:{tab}"
+    mission = access.mission_for(request.user, pk)
+    seat = access.seat_in(request.user, mission)
+    patient_side = mission.parties.filter(pk__in=seat.side_party_ids, medical_documents__isnull=False).exists() or (
+        mission.parties.filter(pk__in=seat.side_party_ids, is_victim=True).exists()
+    )
+    shown = {
+        "all": True,
+        "side": seat.expert or bool(seat.side_party_ids),
+        "expert": seat.expert,
+        "patient": seat.expert or patient_side,
+    }
+    tabs = [(name, label) for name, label, who in TABS if shown[who]]
+    if tab not in {name for name, _ in tabs}:
+        raise PermissionDenied("Cette page n'est pas accessible à votre qualité dans la mission.")
+    return mission, {
+        "mission": mission,
+        "tab": tab,
+        "tabs": tabs,
+        "is_expert": seat.expert,
+        "seat": seat,
+        "patient_side": patient_side,
+    }
+
+
+def _require_expert(context: dict) -> None:
+    if not context["is_expert"]:
+        raise PermissionDenied("Seuls les experts de la mission peuvent faire cette opération.")
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form, next to the field it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in " -_.,'()" else "-" for c in text).strip()[:80] or "piece"
+
+
+def file_extension(content_type: str) -> str:
+    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}.get(
+        content_type, ""
+    )
+
+
+def visible_one(user, pk: int):
+    return access.visible_missions(user).filter(pk=pk)

@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+
+from cases.forms import (
+    ConvocationForm,
+    RecipientForm,
+)
+from cases.models import ConvocationRecipient
+from cases.services.convocations import convocation_create, convocation_letter_pdf, recipient_update
+from cases.views.common import _require_expert, form_errors, mission_page, safe_name
+
+
+@never_cache
+@login_required
+def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = mission_page(request, pk, "mission_convocations")
+    form = ConvocationForm(request.POST or None)
+    if request.method == "POST":
+        _require_expert(context)
+        if form.is_valid():
+            try:
+                convocation_create(mission=mission, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(
+                    request, "Réunion programmée ; les destinataires sont toutes les parties et leurs représentants."
+                )
+                return redirect("cases:mission_convocations", mission.pk)
+    convocations = mission.convocations.prefetch_related(
+        Prefetch("recipients", queryset=ConvocationRecipient.objects.order_by("pk"))
+    )
+    context.update(form=form, convocations=convocations)
+    return render(request, "cases/mission_convocations.html", context)
+
+
+@login_required
+def convocation_letter(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
+    mission, context = mission_page(request, pk, "mission_convocations")
+    _require_expert(context)
+    recipient = get_object_or_404(
+        ConvocationRecipient.objects.select_related("mission_convocation__mission__court"),
+        pk=recipient_id,
+        mission_convocation__mission=mission,
+    )
+    pdf = convocation_letter_pdf(recipient=recipient, expert=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"convocation-{safe_name(recipient.name)}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def convocation_recipient(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
+    mission, context = mission_page(request, pk, "mission_convocations")
+    _require_expert(context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    recipient = get_object_or_404(ConvocationRecipient, pk=recipient_id, mission_convocation__mission=mission)
+    form = RecipientForm(request.POST, prefix=f"r{recipient.pk}")
+    if form.is_valid():
+        try:
+            recipient_update(recipient=recipient, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, f"{recipient.name} : " + " ".join(exc.messages))
+        else:
+            messages.success(request, f"Envoi à {recipient.name} mis à jour.")
+    else:
+        messages.error(request, f"{recipient.name} : " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("cases:mission_convocations", mission.pk)

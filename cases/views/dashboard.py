@@ -1,0 +1,142 @@
+import csv
+from collections import Counter
+from operator import attrgetter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+
+from cases import deadlines, selectors
+from cases.forms import (
+    DashboardFilterForm,
+    MissionCreateForm,
+)
+from cases.services.missions import (
+    consignation_record,
+    mission_create,
+)
+from cases.templates_questions import all_templates, default_questions
+from cases.views.common import form_errors
+
+SORTS = {
+    "echeance": attrgetter("next_due", "pk"),
+    "rg": attrgetter("rg", "pk"),
+    "depot": attrgetter("report_due", "pk"),
+    "etat": lambda e: (STATE_ORDER[e.state], e.next_due, e.pk),
+}
+
+
+STATE_ORDER = {"overdue": 0, "due_soon": 1, "upcoming": 2, "done": 3}
+
+
+@never_cache
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every mission the user has a place in (a clerk: all of his court's), each with its next
+    deadline and state; filters, sort, pages and CSV. Queries do not grow with the missions."""
+    today = timezone.localdate()
+    filters = DashboardFilterForm(request.GET or None, experts=selectors.dashboard_experts(request.user))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    entries = selectors.dashboard_entries(
+        request.user, today, search=data.get("q") or "", expert_id=int(data["expert"]) if data.get("expert") else None
+    )
+    if data.get("state"):
+        entries = [e for e in entries if e.state == data["state"]]
+    if data.get("this_month"):
+        entries = [e for e in entries if (e.next_due.year, e.next_due.month) == (today.year, today.month)]
+    entries.sort(key=SORTS.get(data.get("sort") or "echeance", SORTS["echeance"]))
+    if request.GET.get("format") == "csv":
+        return _dashboard_csv(selectors.dashboard_rows([e.pk for e in entries], today))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.dashboard_rows([e.pk for e in page.object_list], today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    by_state = Counter(e.state for e in entries)
+    counts = {state: by_state[state] for state in STATE_ORDER}
+    return render(
+        request,
+        "cases/dashboard.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "today": today,
+            "counts": counts,
+            "total": page.paginator.count,
+        },
+    )
+
+
+def _dashboard_csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "missions.csv")
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "RG",
+            "affaire",
+            "juridiction",
+            "experts",
+            "état de la mission",
+            "dépôt du rapport",
+            "prochaine échéance",
+            "date",
+            "état de l'échéance",
+        ]
+    )
+    for r in rows:
+        experts = ", ".join(a.expert.display_name for a in r.mission.assignments.all())
+        writer.writerow(
+            [
+                r.mission.rg,
+                r.mission.title,
+                r.mission.court.name,
+                experts,
+                r.mission.get_status_display(),
+                deadlines.report_due(r.mission).strftime("%d/%m/%Y"),
+                r.next.label if r.next else "",
+                r.next.due.strftime("%d/%m/%Y") if r.next else "",
+                r.next.state_label if r.next else "à jour",
+            ]
+        )
+    return response
+
+
+@never_cache
+@login_required
+def mission_create_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_expert:
+        raise PermissionDenied("Seul un expert crée une mission à partir de la décision qui le désigne.")
+    form = MissionCreateForm(
+        request.POST or None, initial={"questions": "\n".join(default_questions("civil", "initial"))}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mission = mission_create(
+                created_by=request.user,
+                court=data["court"],
+                rg=data["rg"],
+                title=data["title"],
+                framework=data["framework"],
+                kind=data["kind"],
+                ordered_on=data["ordered_on"],
+                report_due=data["report_due"],
+                judge=data["judge"],
+                questions=data["questions"],
+            )
+            if data.get("consignation_amount"):
+                consignation_record(mission=mission, amount=data["consignation_amount"], due=data["consignation_due"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "Mission créée. Ajoutez maintenant les parties.")
+            return redirect("cases:mission_parties", mission.pk)
+    return render(request, "cases/mission_form.html", {"form": form, "question_templates": all_templates()})

@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from cases import selectors
+from cases.choices import MissionStatus
+from cases.services.missions import (
+    allowed_transitions,
+    interests_declare,
+    mission_transition,
+)
+from cases.views.common import _require_expert, mission_page
+
+
+@never_cache
+@login_required
+def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = mission_page(request, pk, "mission_detail")
+    context.update(
+        questions=mission.questions.all(),
+        assignments=mission.assignments.select_related("expert"),
+        consignations=mission.consignations.select_related("payer"),
+        extensions=mission.extensions.all(),
+        transitions=[(s, MissionStatus(s).label) for s in allowed_transitions(mission)],
+        counts=mission.documents.aggregate(total=Count("pk")),
+        conflicts=selectors.conflict_warnings(request.user, mission) if context["is_expert"] else [],
+        my_assignment=mission.assignments.filter(expert=request.user).first(),
+    )
+    return render(request, "cases/mission_detail.html", context)
+
+
+@login_required
+def mission_status(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = mission_page(request, pk, "mission_detail")  # 404 first: outsiders learn nothing
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_expert(context)
+    try:
+        mission_transition(mission=mission, to=request.POST.get("to", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "État de la mission mis à jour.")
+    return redirect("cases:mission_detail", mission.pk)
+
+
+@login_required
+def mission_interests(request: HttpRequest, pk: int) -> HttpResponse:
+    mission, context = mission_page(request, pk, "mission_detail")
+    _require_expert(context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    assignment = get_object_or_404(mission.assignments, expert=request.user)
+    interests_declare(assignment=assignment, text=request.POST.get("interests", ""), declared_on=timezone.localdate())
+    messages.success(request, "Déclaration d'intérêts enregistrée.")
+    return redirect("cases:mission_detail", mission.pk)
