@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/ven
     PATH=/opt/venv/bin:$PATH DJANGO_SETTINGS_MODULE=expertise.settings.production
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core postgresql-client \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext fonts-hosny-amiri postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.13.9 \
     && useradd --system --create-home --uid 1000 app
@@ -15,6 +15,7 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --locked --no-dev --no-install-project
 COPY . .
 RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+    && SECRET_KEY=build-only-compilemessages python manage.py compilemessages --ignore=.venv --ignore=.tools \
     && install -d -o app -g app /data/media
 USER app
 EXPOSE 8000

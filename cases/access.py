@@ -10,16 +10,20 @@ one mission and the adverse lawyer in another. The rules themselves are the pure
 `rule_for(seat, action, facts)`; `decide` gathers the facts, `_documents_q` is their SQL twin.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COURT_ROLES, Role, User
 from cases.choices import GranteeKind, Producer, RepresentativeKind
-from cases.models import Consent, Document, ExpertAssignment, Mission, Party, Refusal, Representative
+from cases.models import Consent, Dire, Document, ExpertAssignment, Mission, Party, Refusal, Representative
 
 
 class Action(StrEnum):
@@ -32,6 +36,7 @@ class Rule(StrEnum):
     OUTSIDE = "outside-mission"
     EXISTENCE = "existence-only"
     NON_MEDICAL = "non-medical"
+    UNRELATED_NON_MEDICAL = "unrelated-non-medical"
     PATIENT_SIDE = "patient-side"
     REFUSED = "refused"
     QUARANTINE = "quarantine"
@@ -50,6 +55,11 @@ REASONS = {
     "reste visible, son contenu est couvert par le secret médical.",
     Rule.NON_MEDICAL: "Pièce non médicale, communiquée à toutes les parties (principe de la contradiction, art. 16 "
     "et 160 CPC).",
+    Rule.UNRELATED_NON_MEDICAL: _(
+        "Pièce non médicale marquée sans rapport avec la mission : elle reste communiquée à toutes les parties "
+        "(principe de la contradiction, art. 16 et 160 CPC) mais n'entre ni dans le rapport ni dans ses annexes "
+        "(art. 244 et 247 CPC)."
+    ),
     Rule.PATIENT_SIDE: "Pièce médicale du patient, accessible à lui-même, à son avocat et à son médecin-conseil "
     "(art. L1110-4 et L1111-7 CSP).",
     Rule.REFUSED: "Le patient a refusé la communication de cette pièce ; nul ne peut passer outre, le juge en tirera "
@@ -74,6 +84,7 @@ LABELS = {
     Rule.OUTSIDE: "aucun accès en ligne : à communiquer par courrier",
     Rule.EXISTENCE: "existence seule",
     Rule.NON_MEDICAL: "communiquée",
+    Rule.UNRELATED_NON_MEDICAL: _("communiquée, hors du rapport"),
     Rule.PATIENT_SIDE: "le patient et son côté",
     Rule.REFUSED: "refus du patient",
     Rule.QUARANTINE: "en attente d'autorisation du patient",
@@ -86,18 +97,30 @@ LABELS = {
 }
 
 
+# Rule 8: whoever may not open a medical piece learns that it exists, not why he may not open it
+# ("the patient refused it", "marked unrelated", "in quarantine" are themselves facts of the secret).
+NEUTRAL_REASON = _("Pièce médicale couverte par le secret médical.")
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     rule: Rule
+    # The mission's experts, and the patient's own side for a piece about him, may read the precise
+    # rule; anyone else refused reads NEUTRAL_REASON (rule 8). Not part of the decision's identity.
+    insider: bool = field(default=False, compare=False)
 
     @property
     def reason(self) -> str:
-        return REASONS[self.rule]
+        """The reason to show to the user the decision is about."""
+        if self.allowed or self.insider:
+            return str(REASONS[self.rule])
+        return str(NEUTRAL_REASON)
 
     @property
     def label(self) -> str:
-        return LABELS[self.rule]
+        """A short label of the rule, for the experts' contradictoire panel."""
+        return str(LABELS[self.rule])
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -152,12 +175,29 @@ class Facts:
         return produced_by_patient or self.producer == Producer.EXPERT or self.consented_to_experts
 
 
+def relied_on(facts: Facts) -> bool:
+    """The pieces the experts rely on, hence the only ones the report names (CPC art. 244): those
+    they may read (rules 3, 6), never one marked unrelated, medical or not (rule 7; CPC art. 247)."""
+    return facts.experts_may_see and not facts.unrelated
+
+
 def rule_for(seat: Seat, action: Action, facts: Facts) -> Decision:
+    decision = _rule_for(seat, action, facts)
+    if seat.expert or (facts.about_id is not None and facts.about_id in seat.side_party_ids):
+        return replace(decision, insider=True)  # rule 8: the precise reason, for them only
+    return decision
+
+
+def _rule_for(seat: Seat, action: Action, facts: Facts) -> Decision:
     if not seat.member:
         return Decision(False, Rule.OUTSIDE)  # rule 1
     if action == Action.LIST:
         return Decision(True, Rule.EXISTENCE)  # rule 8: existence is visible to every member
     if not facts.is_medical:
+        if facts.unrelated:
+            # Rule 7 for a non-medical piece: it stays communicated to every party (rule 2, the
+            # contradictoire) and the court sees it (rule 8), but it leaves the report (CPC art. 244, 247).
+            return Decision(True, Rule.UNRELATED_NON_MEDICAL)
         return Decision(True, Rule.NON_MEDICAL)  # rule 2 (and 8: the court sees non-medical pieces)
     if facts.about_id in seat.side_party_ids:
         return Decision(True, Rule.PATIENT_SIDE)  # rules 3, 6, 7: his own side always
@@ -261,6 +301,15 @@ def decide(user: User, action: Action | str, document: Document) -> Decision:
     if not seat.member:
         return Decision(False, Rule.OUTSIDE)
     return rule_for(seat, Action(action), facts_of(document))
+
+
+def decide_many(user: User, action: Action | str, mission: Mission, documents: list[Document]) -> dict[int, Decision]:
+    """decide() for many documents of one mission, in a fixed number of queries."""
+    seat = seat_in(user, mission)
+    if not seat.member:
+        return {d.pk: Decision(False, Rule.OUTSIDE) for d in documents}
+    facts = facts_for_mission(mission, documents)
+    return {d.pk: rule_for(seat, Action(action), facts[d.pk]) for d in documents}
 
 
 # --- The same rules as SQL ------------------------------------------------------------------------
@@ -375,6 +424,26 @@ def document_for(request: HttpRequest, action: Action, document_id: int) -> tupl
     return document, decision
 
 
+def documents_shown(
+    request: HttpRequest, mission: Mission, documents: Iterable[Document], action: Action = Action.VIEW
+) -> dict[int, Decision]:
+    """Rule 9 for a page that shows the content of many pieces at once (the certificates' timeline,
+    the admin's list): the decision on each, logged as one row per piece in a single INSERT, in a
+    fixed number of queries whatever the number of pieces."""
+    from cases.services.access_log import access_log_record_many
+
+    documents = list(documents)
+    if not documents:
+        return {}
+    decisions = decide_many(request.user, action, mission, documents)
+    access_log_record_many(
+        request=request,
+        action=action,
+        rows=[(d, decisions[d.pk]) for d in documents if decisions[d.pk].rule != Rule.OUTSIDE],
+    )
+    return decisions
+
+
 def is_mission_expert(user: User, mission: Mission) -> bool:
     return ExpertAssignment.objects.filter(mission=mission, expert=user).exists()
 
@@ -425,8 +494,9 @@ class ReportPieces:
 
 
 def report_pieces(mission: Mission) -> ReportPieces:
-    """The pieces the experts may read, less those marked unrelated (rules 3, 6, 7), in a fixed
-    number of queries whatever the number of pieces."""
+    """The pieces the experts rely on: those they may read, less those marked unrelated, medical
+    or not (rules 3, 6, 7; CPC art. 244, 247), in a fixed number of queries whatever the number of
+    pieces. A refusal is only counted (rule 6: "la victime a refusé la communication d'une pièce")."""
     documents = list(Document.objects.filter(mission=mission).select_related("producer_party").order_by("number", "pk"))
     facts = facts_for_mission(mission, documents)
     pieces, refused = [], 0
@@ -434,7 +504,7 @@ def report_pieces(mission: Mission) -> ReportPieces:
         decision = rule_for(EXPERT_SEAT, Action.VIEW, facts[document.pk])
         if decision.rule == Rule.REFUSED:
             refused += 1
-        elif decision.allowed and decision.rule != Rule.UNRELATED:
+        elif decision.allowed and relied_on(facts[document.pk]):
             pieces.append(document)
     return ReportPieces(pieces, refused)
 
@@ -462,3 +532,41 @@ def visible_report_versions(user: User, mission: Mission) -> QuerySet:
     if seat.court:
         return versions.exclude(kind=VersionKind.PRE_REPORT)
     return versions.none()
+
+
+# --- Dires -----------------------------------------------------------------------------------------
+
+
+def deposited_until(mission: Mission) -> date | None:
+    """The day of the last deposited report (final or complementary), None before the deposit."""
+    from reports.models import ReportVersion, VersionKind
+
+    last = (
+        ReportVersion.objects.filter(mission=mission, kind__in=[VersionKind.FINAL, VersionKind.COMPLEMENT])
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(last) if last else None
+
+
+def filed_dires(seat: Seat, mission: Mission) -> list[Dire]:
+    """The filed dires, each with `text_shown`: whether this seat reads its text and the experts'
+    answer. The experts and every party's side receive them (CPC art. 276, the contradictoire).
+    The court's staff see that a dire was filed (date, party) and read it once it is annexed to a
+    deposited report: before the deposit, a dire argues the medical case, which is the experts' and
+    the parties' business, not the clerk's (rules 4, 8)."""
+    dires = list(
+        Dire.objects.filter(mission=mission, is_filed=True)
+        .select_related("party", "filed_by")
+        .order_by("received_on", "pk")
+    )
+    if seat.expert or seat.side_party_ids:
+        until: date | None = date.max
+    elif seat.court:
+        until = deposited_until(mission)
+    else:
+        until = None
+    for dire in dires:
+        dire.text_shown = until is not None and dire.received_on is not None and dire.received_on <= until
+    return dires

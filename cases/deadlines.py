@@ -7,7 +7,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases import countries
 
 
 class State(StrEnum):
@@ -18,10 +21,10 @@ class State(StrEnum):
 
 
 STATE_LABELS = {
-    State.UPCOMING: "à venir",
-    State.DUE_SOON: "proche",
-    State.OVERDUE: "dépassée",
-    State.DONE: "faite",
+    State.UPCOMING: gettext_lazy("à venir"),
+    State.DUE_SOON: gettext_lazy("proche"),
+    State.OVERDUE: gettext_lazy("dépassée"),
+    State.DONE: gettext_lazy("faite"),
 }
 
 
@@ -35,12 +38,12 @@ class Kind(StrEnum):
 
 
 KIND_LABELS = {
-    Kind.REPORT_DEPOSIT: "Dépôt du rapport",
-    Kind.CONSIGNATION: "Consignation",
-    Kind.DIRES: "Dires des parties",
-    Kind.CONVOCATION_NOTICE: "Envoi des convocations",
-    Kind.RECEIPT_MISSING: "Accusé de réception",
-    Kind.FEE_COMMENTS: "Observations sur la rémunération",
+    Kind.REPORT_DEPOSIT: gettext_lazy("Dépôt du rapport"),
+    Kind.CONSIGNATION: gettext_lazy("Consignation"),
+    Kind.DIRES: gettext_lazy("Dires des parties"),
+    Kind.CONVOCATION_NOTICE: gettext_lazy("Envoi des convocations"),
+    Kind.RECEIPT_MISSING: gettext_lazy("Accusé de réception"),
+    Kind.FEE_COMMENTS: gettext_lazy("Observations sur la rémunération"),
 }
 
 
@@ -49,7 +52,7 @@ class Params:
     due_soon_days: int = 7
     convocation_notice_days: int = 15  # a convocation sent later than this before the meeting is flagged
     receipt_days: int = 15  # an LRAR with no acknowledgement this long after sending is flagged
-    fee_comment_days: int = 15  # art. 282 CPC: parties comment on the fee request
+    fee_comment_days: int = 15  # FR CPC art. 282: parties comment on the fee request
     max_extensions: int | None = None  # Tunisia: the report deadline and a single extension
 
 
@@ -70,11 +73,11 @@ class Deadline:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return str(STATE_LABELS[self.state])
 
 
 def state_of(due: date, today: date, *, done: bool, due_soon_days: int = 7) -> State:
@@ -98,7 +101,9 @@ def report_due(mission) -> date:
 
 
 def mission_deadlines(mission, today: date, params: Params | None = None) -> list[Deadline]:
-    p = params or params_for(mission.court.country)
+    """`today`: the court's date (countries.today), the labels cite the law of its country."""
+    country = mission.court.country
+    p = params or params_for(country)
 
     def make(kind: Kind, ref: str, due: date, done: bool, detail: str = "", flag: str = "") -> Deadline:
         state = state_of(due, today, done=done, due_soon_days=p.due_soon_days)
@@ -112,12 +117,21 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
         granted = [e for e in mission.extensions.all() if e.granted]
         flag = ""
         if p.max_extensions is not None and len(granted) > p.max_extensions:
-            flag = f"{len(granted)} prorogations accordées : la loi n'en prévoit que {p.max_extensions}."
-        detail = "Rapport à déposer au greffe" + (" (délai prorogé)" if granted else "")
+            flag = _("%(count)s prorogations accordées : la loi n'en prévoit que %(max)s (%(law)s).") % {
+                "count": len(granted),
+                "max": p.max_extensions,
+                "law": countries.cite("extension", country),
+            }
+        detail = _("Rapport à déposer au greffe (délai prorogé)") if granted else _("Rapport à déposer au greffe")
         deadlines.append(make(Kind.REPORT_DEPOSIT, "report", report_due(mission), deposited, detail, flag))
 
     for c in mission.consignations.all():
-        detail = f"{c.amount} {mission.court.currency}" + (" (complément, art. 280 CPC)" if c.is_complement else "")
+        detail = countries.money(c.amount, country)
+        if c.is_complement:
+            detail = _("%(amount)s (complément, %(law)s)") % {
+                "amount": detail,
+                "law": countries.cite("consignation_complement", country),
+            }
         d = make(Kind.CONSIGNATION, f"consignation-{c.pk}", c.due, c.paid_on is not None, detail)
         if d.state == State.OVERDUE:
             d = Deadline(
@@ -127,30 +141,45 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
                 d.due,
                 d.state,
                 detail,
-                "À défaut de consignation, la désignation de l'expert est caduque (art. 271 CPC).",
+                _("À défaut de consignation, la désignation de l'expert est caduque%(law)s.")
+                % {"law": countries.cited("consignation_lapse", country)},
             )
         deadlines.append(d)
 
     if mission.dires_due:
         late = [x for x in mission.dires.all() if x.is_filed and x.received_on and x.received_on > mission.dires_due]
-        flag = f"{len(late)} dire(s) reçu(s) après la date limite (art. 276 CPC)." if late else ""
-        deadlines.append(make(Kind.DIRES, "dires", mission.dires_due, deposited, "Observations des parties", flag))
+        flag = (
+            _("%(count)s dire(s) reçu(s) après la date limite (%(law)s).")
+            % {"count": len(late), "law": countries.cite("dires", country)}
+            if late
+            else ""
+        )
+        deadlines.append(make(Kind.DIRES, "dires", mission.dires_due, deposited, _("Observations des parties"), flag))
 
     for conv in mission.convocations.all():
         recipients = list(conv.recipients.all())
-        meeting = timezone.localtime(conv.meeting_at).date() if hasattr(conv.meeting_at, "date") else conv.meeting_at
+        # the meeting's day at the court (23:30 in Tunis is already the next day in Paris, in summer)
+        meeting = (
+            countries.local(conv.meeting_at, country).date() if hasattr(conv.meeting_at, "date") else conv.meeting_at
+        )
         due = meeting - timedelta(days=p.convocation_notice_days)
         sent = [r.sent_on for r in recipients if r.sent_on]
         all_sent = bool(recipients) and len(sent) == len(recipients)
         late = [r.name for r in recipients if r.sent_on and r.sent_on > due]
         flag = (
-            f"Convocation envoyée moins de {p.convocation_notice_days} jours avant la réunion : {', '.join(late)}."
+            _("Convocation envoyée moins de %(days)s jours avant la réunion : %(names)s.")
+            % {"days": p.convocation_notice_days, "names": ", ".join(late)}
             if late
             else ""
         )
         deadlines.append(
             make(
-                Kind.CONVOCATION_NOTICE, f"convocation-{conv.pk}", due, all_sent, f"Réunion du {meeting:%d/%m/%Y}", flag
+                Kind.CONVOCATION_NOTICE,
+                f"convocation-{conv.pk}",
+                due,
+                all_sent,
+                _("Réunion du %(day)s") % {"day": f"{meeting:%d/%m/%Y}"},
+                flag,
             )
         )
         for r in recipients:
@@ -161,7 +190,8 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
                         f"receipt-{r.pk}",
                         r.sent_on + timedelta(days=p.receipt_days),
                         r.receipt_on is not None,
-                        f"AR de {r.name} ({r.tracking_number or 'sans numéro'})",
+                        _("AR de %(name)s (%(number)s)")
+                        % {"name": r.name, "number": r.tracking_number or _("sans numéro")},
                     )
                 )
 
@@ -172,7 +202,8 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
                 "fees",
                 mission.fee_requested_on + timedelta(days=p.fee_comment_days),
                 mission.fees_taxed_on is not None,
-                "Observations des parties sur la demande de rémunération (art. 282 CPC)",
+                _("Observations des parties sur la demande de rémunération (%(law)s)")
+                % {"law": countries.cite("fee_observations", country)},
             )
         )
     return sorted(deadlines, key=lambda d: (d.due, d.kind))

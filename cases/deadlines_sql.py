@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Least, TruncDate
 
+from cases import countries
 from cases.choices import Country
 from cases.deadlines import State, params_for
 from cases.models import Extension
@@ -37,6 +38,16 @@ def _delta(param: str, country_path: str) -> Case:
     ]
     default = Value(timedelta(days=getattr(params_for(""), param)))
     return Case(*whens, default=default, output_field=DurationField())
+
+
+def _court_day(field: str, country_path: str) -> Case:
+    """The day of a moment at the mission's court (its time zone), as deadlines.mission_deadlines
+    reads it: not the day in the zone of the server."""
+    whens = [
+        When(**{country_path: country}, then=TruncDate(field, tzinfo=countries.zone(country)))
+        for country in Country.values
+    ]
+    return Case(*whens, default=TruncDate(field, tzinfo=countries.zone(None)), output_field=DateField())
 
 
 def _date(expression) -> Cast:
@@ -65,7 +76,10 @@ def annotate_next_deadline(missions: QuerySet) -> QuerySet:
     dires = Case(When(Q(dires_due__isnull=False) & ~deposited, then=F("dires_due")), output_field=DateField())
     recipient = "convocations__recipients__"
     convocations = Min(
-        _date(TruncDate("convocations__meeting_at") - _delta("convocation_notice_days", "court__country")),
+        _date(
+            _court_day("convocations__meeting_at", "court__country")
+            - _delta("convocation_notice_days", "court__country")
+        ),
         filter=Q(convocations__isnull=False)
         & (Q(**{f"{recipient}isnull": True}) | Q(**{f"{recipient}sent_on__isnull": True})),
     )

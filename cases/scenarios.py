@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from cases import actions
 from cases.choices import (
     CertificateKind,
     Country,
@@ -156,7 +157,12 @@ def _ref(table: dict, value: Any, place: str, what: str):
     return table[value]
 
 
-def _validation(place: str, exc: ValidationError) -> ScenarioError:
+def _validation(place: str, exc: ValidationError, obj: dict | None = None) -> ScenarioError:
+    """A service's refusal at its place; with the file's object, at the key the refusal names when
+    it is one of the object's keys (`missions[0].rg`)."""
+    fields = [f for f in getattr(exc, "error_dict", {}) if f != NON_FIELD_ERRORS]
+    if obj is not None and len(fields) == 1 and fields[0] in obj:
+        place = f"{place}.{fields[0]}"
     return ScenarioError(place, "; ".join(exc.messages))
 
 
@@ -251,7 +257,7 @@ def _load_mission(loaded: _Loaded, obj: dict, place: str) -> None:
             questions=questions,
         )
     except ValidationError as exc:
-        raise _validation(place, exc) from None
+        raise _validation(place, exc, obj) from None
     if experts[0].get("role", "expert") != ExpertRole.EXPERT:
         mission.assignments.filter(expert=lead).update(
             role=_choice(ExpertRole, experts[0]["role"], f"{place}.experts[0].role")
@@ -309,12 +315,17 @@ def _load_mission(loaded: _Loaded, obj: dict, place: str) -> None:
     for j, refusal in enumerate(_list(obj, "refusals", place)):
         where = f"{place}.refusals[{j}]"
         _check_fields(refusal, "refusal", where)
+        patient = _ref(parties, refusal["patient"], f"{where}.patient", "partie")
+        document = _ref(documents, refusal["document"], f"{where}.document", "pièce")
+        actor = _patient_actor(mission, patient)
         try:
             refusal_record(
-                patient=_ref(parties, refusal["patient"], f"{where}.patient", "partie"),
-                document=_ref(documents, refusal["document"], f"{where}.document", "pièce"),
+                recorded_by=actor,
+                patient=patient,
+                document=document,
                 refused_on=_date(refusal["on"], f"{where}.on"),
                 note=refusal.get("note", ""),
+                scan=_signed_statement(mission, patient, "refus") if _by_expert(mission, actor) else None,
             )
         except ValidationError as exc:
             raise _validation(where, exc) from None
@@ -326,8 +337,12 @@ def _load_party(loaded: _Loaded, mission: Mission, obj: dict, place: str, partie
     if obj["ref"] in parties:
         raise ScenarioError(f"{place}.ref", f"référence {obj['ref']!r} en double")
     account = _ref(loaded.users, obj["account"], f"{place}.account", "utilisateur") if obj.get("account") else None
+    # Seats are taken in the name of the mission's lead expert, under the rules of
+    # cases.services.parties: a refused seat names its place.
+    lead = _lead(mission)
     try:
         party = party_create(
+            by=lead,
             mission=mission,
             name=obj["name"],
             role=_choice(PartyRole, obj["role"], f"{place}.role"),
@@ -337,17 +352,22 @@ def _load_party(loaded: _Loaded, mission: Mission, obj: dict, place: str, partie
             account=account,
         )
     except ValidationError as exc:
-        raise _validation(place, exc) from None
+        raise _validation(f"{place}.account" if "account" in getattr(exc, "error_dict", {}) else place, exc) from None
+    except PermissionDenied as exc:
+        raise ScenarioError(place, str(exc)) from None
     for key, kind in (
         ("avocats", RepresentativeKind.AVOCAT),
         ("medecins_conseils", RepresentativeKind.MEDECIN_CONSEIL),
     ):
         for k, username in enumerate(_list(obj, key, place)):
             where = f"{place}.{key}[{k}]"
+            user = _ref(loaded.users, username, where, "utilisateur")
             try:
-                representative_add(party=party, user=_ref(loaded.users, username, where, "utilisateur"), kind=kind)
+                representative_add(by=lead, party=party, user=user, kind=kind)
             except ValidationError as exc:
                 raise _validation(where, exc) from None
+            except PermissionDenied as exc:
+                raise ScenarioError(where, str(exc)) from None
     return party
 
 
@@ -368,7 +388,7 @@ def _load_document(loaded: _Loaded, mission: Mission, obj: dict, place: str, par
     try:
         stored = documents_upload(
             mission=mission,
-            uploaded_by=None,
+            uploaded_by=_lead(mission),
             uploads=[Upload(name=name, file=io.BytesIO(simple_pdf(lines)))],
             producer=producer,
             producer_party=producer_party,
@@ -400,6 +420,32 @@ def _load_document(loaded: _Loaded, mission: Mission, obj: dict, place: str, par
     return document
 
 
+def _lead(mission: Mission) -> User:
+    """The lead expert, who acts for the file where an expert would (pieces received, seats)."""
+    assignment = mission.assignments.filter(role=ExpertRole.EXPERT).select_related("expert").first()
+    return (assignment or mission.assignments.select_related("expert").first()).expert
+
+
+def _patient_actor(mission: Mission, patient: Party) -> User:
+    """Who records the patient's decisions in the file: the patient himself, else his avocat, else
+    the lead expert on the patient's signed statement (DOMAIN.md §8)."""
+    if patient.account_id:
+        return patient.account
+    avocat = patient.representatives.filter(kind=RepresentativeKind.AVOCAT).select_related("user").first()
+    return avocat.user if avocat else _lead(mission)
+
+
+def _by_expert(mission: Mission, actor: User) -> bool:
+    return actions.seat_of(actor, mission).expert
+
+
+def _signed_statement(mission: Mission, patient: Party, what: str) -> Upload:
+    """The patient's signed statement (a written consent; a decision an expert records for him): a
+    small generated PDF standing for the scan that the file's event implies."""
+    text = [f"RG {mission.rg}", f"{what.capitalize()} signé par {patient.name}"]
+    return Upload(name=f"{what}-{patient.pk}.pdf", file=io.BytesIO(simple_pdf(text)))
+
+
 def _load_consent(loaded: _Loaded, mission: Mission, obj: dict, place: str, parties: dict, documents: dict) -> None:
     _check_fields(obj, "consent", place)
     patient = _ref(parties, obj["patient"], f"{place}.patient", "partie")
@@ -410,18 +456,27 @@ def _load_consent(loaded: _Loaded, mission: Mission, obj: dict, place: str, part
     covered = [
         _ref(documents, ref, f"{place}.documents[{k}]", "pièce") for k, ref in enumerate(_list(obj, "documents", place))
     ]
+    written = bool(obj.get("written", False))
+    actor = _patient_actor(mission, patient)
     try:
         consent = consent_grant(
+            recorded_by=actor,
             mission=mission,
             patient=patient,
             grantee=grantee,
             grantee_party=grantee_party,
-            written=bool(obj.get("written", False)),
+            written=written,
+            scan=_signed_statement(mission, patient, "consentement") if written else None,
             granted_on=_date(obj["granted_on"], f"{place}.granted_on"),
             documents=covered,
         )
         revoked_on = _date(obj.get("revoked_on"), f"{place}.revoked_on", optional=True)
         if revoked_on is not None:
-            consent_revoke(consent=consent, revoked_on=revoked_on)
+            consent_revoke(
+                by=actor,
+                consent=consent,
+                revoked_on=revoked_on,
+                scan=_signed_statement(mission, patient, "retrait") if _by_expert(mission, actor) else None,
+            )
     except ValidationError as exc:
         raise _validation(place, exc) from None

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases import access, deadlines
+from cases import access, countries, deadlines
 from cases.choices import CertificateKind
 from cases.deadlines_sql import annotate_next_deadline, state_of_next
 from cases.models import Certificate, Convocation, Dire, Document, ExpertAssignment, Mission, Party
@@ -44,21 +44,23 @@ class DashboardEntry(NamedTuple):
     state: str
 
 
-def dashboard_entries(user: User, today: date, *, search: str = "", expert_id: int | None = None) -> list:
+def dashboard_entries(user: User, today: date | None = None, *, search: str = "", expert_id: int | None = None) -> list:
     """The user's missions, each with its nearest open deadline computed in SQL (one query,
-    a few small values a mission): thousands of missions without loading them."""
+    a few small values a mission): thousands of missions without loading them. `today` None: each
+    court's own date (its time zone, DOMAIN.md §11)."""
     missions = annotate_next_deadline(access.visible_missions(user))
     if search:
         missions = missions.filter(Q(rg__icontains=search) | Q(title__icontains=search))
     if expert_id:
         missions = missions.filter(assignments__expert_id=expert_id)
     rows = missions.values_list("pk", "rg", "report_due", "next_due", "court__country")
-    soon: dict[str, date] = {}  # each country's due-soon limit, read once
+    days: dict[str, tuple[date, date]] = {}  # each country's day and due-soon limit, read once
     entries = []
     for pk, rg, due, next_due, country in rows:
-        if country not in soon:
-            soon[country] = today + timedelta(days=deadlines.params_for(country).due_soon_days)
-        entries.append(DashboardEntry(pk, rg, due, next_due, state_of_next(next_due, today, soon[country])))
+        if country not in days:
+            day = today or countries.today(country)
+            days[country] = (day, day + timedelta(days=deadlines.params_for(country).due_soon_days))
+        entries.append(DashboardEntry(pk, rg, due, next_due, state_of_next(next_due, *days[country])))
     return entries
 
 
@@ -68,15 +70,15 @@ def dashboard_experts(user: User) -> list[User]:
     return sorted(User.objects.filter(pk__in=assigned), key=lambda u: u.display_name)
 
 
-def dashboard_rows(ids: list[int], today: date) -> list[DashboardRow]:
+def dashboard_rows(ids: list[int], today: date | None = None) -> list[DashboardRow]:
     """The given missions (a page, or an export), in their order, each with its deadlines
     computed by cases.deadlines, in a fixed number of queries. `ids` come from dashboard_entries,
-    already scoped by cases.access."""
+    already scoped by cases.access. `today` None: each court's own date."""
     loaded = {m.pk: m for m in with_deadline_data(Mission.objects.filter(pk__in=ids))}
     rows = []
     for pk in ids:
         mission = loaded[pk]
-        items = deadlines.mission_deadlines(mission, today)
+        items = deadlines.mission_deadlines(mission, today or countries.today(mission))
         upcoming = deadlines.next_open(items)
         rows.append(DashboardRow(mission, items, upcoming, upcoming.state if upcoming else deadlines.State.DONE))
     return rows
@@ -89,8 +91,10 @@ def documents_for_list(
     telling whether he may read its title and open it. Searching by title only finds what he
     may open, so a search never reveals a hidden title."""
     qs = access.annotate_openable(user, access.visible_documents(user, mission, action=access.Action.LIST))
-    earlier_same = Document.objects.filter(
-        mission=OuterRef("mission"), sha256=OuterRef("sha256"), number__lt=OuterRef("number")
+    # A duplicate is named only when the user may open the earlier piece (rule 8): the hint would
+    # otherwise tell what a quarantined or refused piece holds.
+    earlier_same = access.visible_documents(user, mission, action=access.Action.VIEW).filter(
+        sha256=OuterRef("sha256"), number__lt=OuterRef("number")
     )
     qs = qs.annotate(
         duplicate_of=Subquery(earlier_same.order_by("number").values("number")[:1]),
@@ -114,6 +118,14 @@ def parties_with_representatives(mission: Mission) -> QuerySet[Party]:
     return mission.parties.select_related("account").prefetch_related("representatives__user")
 
 
+def pending_invitations(mission: Mission) -> QuerySet:
+    """The seats offered by e-mail and not yet taken, for those who seat people (the invitees'
+    addresses are shown to them only)."""
+    from accounts.models import Invitation
+
+    return Invitation.objects.pending().filter(mission=mission).select_related("party", "invited_by").order_by("pk")
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     day: date
@@ -121,6 +133,7 @@ class TimelineEvent:
     detail: str
     document_number: int
     kind: str
+    document_id: int = 0  # the piece whose content the event shows: its view is logged (rule 9)
 
 
 def medical_timeline(user: User, mission: Mission) -> list[TimelineEvent]:
@@ -134,7 +147,14 @@ def medical_timeline(user: User, mission: Mission) -> list[TimelineEvent]:
     for cert in certificates:
         number = cert.document.number
         events.append(
-            TimelineEvent(cert.issued_on, cert.get_kind_display(), cert.lesions or cert.author, number, cert.kind)
+            TimelineEvent(
+                cert.issued_on,
+                cert.get_kind_display(),
+                cert.lesions or cert.author,
+                number,
+                cert.kind,
+                cert.document_id,
+            )
         )
         if cert.stoppage_days:
             events.append(
@@ -144,12 +164,18 @@ def medical_timeline(user: User, mission: Mission) -> list[TimelineEvent]:
                     f"{cert.stoppage_days} jours, du {cert.stoppage_from:%d/%m/%Y} au {cert.stoppage_until:%d/%m/%Y}",
                     number,
                     "stoppage",
+                    cert.document_id,
                 )
             )
         if cert.consolidation_date:
             events.append(
                 TimelineEvent(
-                    cert.consolidation_date, "Consolidation", cert.author, number, CertificateKind.CONSOLIDATION
+                    cert.consolidation_date,
+                    "Consolidation",
+                    cert.author,
+                    number,
+                    CertificateKind.CONSOLIDATION,
+                    cert.document_id,
                 )
             )
     return sorted(events, key=lambda e: (e.day, e.document_number))
@@ -169,9 +195,16 @@ def conflict_warnings(user: User, mission: Mission) -> list[str]:
             surname = _surname(expert_user.display_name)
             if surname and surname in author.split():
                 warnings.append(
-                    f"Le certificat de la pièce n° {cert.document.number} ({cert.author}) semble établi par "
-                    f"{expert_user.display_name} : un expert ne peut être le médecin traitant de la personne qu'il "
-                    "examine (art. 105 du code de déontologie médicale)."
+                    _(
+                        "Le certificat de la pièce n° %(number)s (%(author)s) semble établi par %(expert)s : un "
+                        "expert ne peut être le médecin traitant de la personne qu'il examine (%(law)s)."
+                    )
+                    % {
+                        "number": cert.document.number,
+                        "author": cert.author,
+                        "expert": expert_user.display_name,
+                        "law": countries.cite("treating_doctor", mission),
+                    }
                 )
     return warnings
 
@@ -189,23 +222,18 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
-def consent_patients(user: User, mission: Mission, *, is_expert: bool) -> QuerySet[Party]:
-    """The patients whose consents and refusals the user may record: all of them for the experts;
-    for anyone else, himself (a party's own account) or his client as avocat (DOMAIN §3 rule 3: the
-    patient is master of the secret)."""
-    if is_expert:
-        return mission.parties.all()
-    return mission.parties.filter(
-        Q(account=user) | Q(representatives__user=user, representatives__kind="avocat")
-    ).distinct()
-
-
 def access_log_for(user: User, mission: Mission, *, is_expert: bool) -> QuerySet:
     """Rule 9: the experts read the whole log of their mission; the patient's side, the log of
-    the pieces about the patient."""
+    the pieces about the patient. Each row carries `document_openable`: whether the reader may read
+    the piece's title (the same SQL as visible_documents), so that no title leaks through the log."""
     from cases.models import AccessLog
 
-    qs = AccessLog.objects.filter(mission=mission).select_related("document")
+    openable = access.visible_documents(user, mission, action=access.Action.VIEW).filter(pk=OuterRef("document_id"))
+    qs = (
+        AccessLog.objects.filter(mission=mission)
+        .select_related("document", "user")
+        .annotate(document_openable=Exists(openable))
+    )
     if is_expert:
         return qs
     own = Party.objects.filter(mission=mission).filter(Q(account=user) | Q(representatives__user=user))
@@ -264,9 +292,11 @@ def procedural_timeline(mission: Mission) -> list[TimelineStep]:
     for c in mission.consignations.all():
         if c.paid_on:
             label = "Consignation complémentaire versée" if c.is_complement else "Consignation versée"
-            steps.append(TimelineStep(c.paid_on, f"{label} ({c.amount} {mission.court.currency})"))
+            steps.append(TimelineStep(c.paid_on, f"{label} ({countries.money(c.amount, mission)})"))
     for conv in mission.convocations.all():
-        steps.append(TimelineStep(timezone.localtime(conv.meeting_at).date(), f"Réunion d'expertise — {conv.place}"))
+        steps.append(
+            TimelineStep(countries.local(conv.meeting_at, mission).date(), f"Réunion d'expertise — {conv.place}")
+        )
     for e in mission.extensions.all():
         steps.append(TimelineStep(e.requested_on, f"Demande de prorogation au {e.requested_due:%d/%m/%Y}"))
         if e.decided_on:
@@ -281,7 +311,7 @@ def procedural_timeline(mission: Mission) -> list[TimelineStep]:
         label = f"{version.get_kind_display()} n° {version.number}"
         if version.dires_due:
             label += f" (dires jusqu'au {version.dires_due:%d/%m/%Y})"
-        steps.append(TimelineStep(timezone.localtime(version.created_at).date(), label))
+        steps.append(TimelineStep(countries.local(version.created_at, mission).date(), label))
     if mission.deposited_on:
         steps.append(TimelineStep(mission.deposited_on, "Dépôt du rapport au greffe"))
     if mission.fees_taxed_on:

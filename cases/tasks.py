@@ -3,7 +3,6 @@
 from datetime import date
 
 from celery import shared_task
-from django.utils import timezone
 
 from cases.services.reminders import reminders_scan
 
@@ -11,4 +10,5 @@ from cases.services.reminders import reminders_scan
 @shared_task(acks_late=True, name="cases.scan_deadlines")
 def scan_deadlines(today: str | None = None) -> int:
     """The daily scan (Celery beat). Idempotent: a reminder already sent is never sent again."""
-    return reminders_scan(today=date.fromisoformat(today) if today else timezone.localdate())
+    # no date given: each mission's deadlines on its own court's date (Europe/Paris, Africa/Tunis)
+    return reminders_scan(today=date.fromisoformat(today) if today else None)

@@ -2,16 +2,19 @@
 template (Django escapes every user text) and lays it out with WeasyPrint. The same code serves
 the editor's preview, the pre-report, the deposit and `manage.py render_report`."""
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import access
 from cases.models import Convocation, ConvocationRecipient, Dire, Mission, Party, Representative
+from cases.validators import dire_max_chars
 from reports import checks
 from reports.models import Report, VersionKind
 
@@ -42,6 +45,90 @@ TITLES = {
 }
 
 
+# --- Dires: bounded in the report whatever the parties file ---------------------------------------
+# One avocat's 1.2 MB of dires made the draft take 57 s to render. Each dire is bounded when it is
+# filed (DIRE_MAX_CHARS); the report reproduces dires in full within a budget of printed lines and
+# a number of dires (settings read at call time), and names the others with their answer: the
+# experts answer every dire (CPC art. 276), the dires themselves are annexed to the report.
+
+DEFAULT_REPORT_DIRES_MAX_LINES = 800  # about 16 pages of dires reproduced in full
+DEFAULT_REPORT_DIRES_MAX_FULL = 20
+DIRE_LINE_CHARS = 80  # characters on one printed line of a dire, at most (templates/reports/pdf/report.html)
+# WeasyPrint lays out an unbreakable word in quadratic time (a 20,000-character "word": 10 s): a
+# zero-width space after every 40 non-blank characters gives it a place to break (two runs a line).
+LONG_RUN = re.compile(r"\S{40}")
+
+
+def breakable(text: str) -> str:
+    return LONG_RUN.sub(lambda m: m.group() + "\u200b", text)
+
+
+def printed_lines(text: str) -> int:
+    """The lines a text takes once printed: a line break costs a line, however short the line."""
+    return sum(max(1, -(-len(line) // DIRE_LINE_CHARS)) for line in text.splitlines())
+
+
+@dataclass(frozen=True)
+class ReportDire:
+    dire: Dire
+    reproduced: bool  # its text printed in full in the report
+    length: int  # characters of its text
+    text: str = ""  # as printed (breakable), when reproduced
+    answer: str = ""  # the experts' answer, as printed (breakable)
+
+
+@dataclass(frozen=True)
+class DiresNotReproduced:
+    """Unanswered dires of one party beyond the budget: counted, dated, not reproduced."""
+
+    party: str
+    count: int
+    first: date | None
+    last: date | None
+
+
+@dataclass(frozen=True)
+class ReportDires:
+    items: list[ReportDire] = field(default_factory=list)
+    others: list[DiresNotReproduced] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.items or self.others)
+
+    def __len__(self) -> int:
+        return len(self.items) + sum(o.count for o in self.others)
+
+
+def report_dires(dires: list[Dire]) -> ReportDires:
+    """Which dires the report reproduces: in the order received, while the budget lasts
+    (REPORT_DIRES_MAX_LINES printed lines, REPORT_DIRES_MAX_FULL dires, none longer than
+    DIRE_MAX_CHARS). A dire not reproduced keeps its row when the experts answered it (the answer
+    stays); the unanswered ones are counted per party, so the section is bounded whatever the
+    parties file."""
+    max_lines = int(getattr(settings, "REPORT_DIRES_MAX_LINES", DEFAULT_REPORT_DIRES_MAX_LINES))
+    max_full = int(getattr(settings, "REPORT_DIRES_MAX_FULL", DEFAULT_REPORT_DIRES_MAX_FULL))
+    max_chars = dire_max_chars()
+    items: list[ReportDire] = []
+    others: dict[int, list[Dire]] = {}
+    budget, full = max_lines, 0
+    for dire in dires:
+        text = dire.text or ""
+        lines = printed_lines(text) if len(text) <= max_chars else max_lines + 1
+        if full < max_full and lines <= budget:
+            items.append(ReportDire(dire, True, len(text), breakable(text), breakable(dire.answer)))
+            budget -= lines
+            full += 1
+        elif dire.answer.strip():
+            items.append(ReportDire(dire, False, len(text), "", breakable(dire.answer)))
+        else:
+            others.setdefault(dire.party_id, []).append(dire)
+    grouped = [
+        DiresNotReproduced(group[0].party.name, len(group), group[0].received_on, group[-1].received_on)
+        for group in others.values()
+    ]
+    return ReportDires(items, grouped)
+
+
 @dataclass
 class ReportData:
     mission: Mission
@@ -54,7 +141,7 @@ class ReportData:
     convocations: list
     pieces: access.ReportPieces
     periods: list
-    dires: list
+    dires: ReportDires
     revision_rule: str
     version_number: int | None = None
     dires_due: date | None = None
@@ -106,7 +193,7 @@ def report_data(
         convocations=[(c, timezone.localtime(c.meeting_at)) for c in convocations],
         pieces=access.report_pieces(mission),
         periods=list(report.periods.all()),
-        dires=dires,
+        dires=report_dires(dires),
         revision_rule=checks.revision_rule(mission.framework, mission.court.country),
         version_number=version_number,
         dires_due=dires_due or mission.dires_due,

@@ -2,7 +2,9 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
 
+from cases import countries
 from reports import scales
 from reports.models import IMPUTABILITY, IncapacityKind, Report
 from reports.services import EDITABLE_FIELDS
@@ -147,5 +149,10 @@ class PublishForm(forms.Form):
     dires_due = forms.DateField(
         label="Date limite des dires",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Les parties adressent leurs observations écrites jusqu'à cette date (art. 276 CPC).",
     )
+
+    def __init__(self, *args, country: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dires_due"].help_text = _(
+            "Les parties adressent leurs observations écrites jusqu'à cette date (%(law)s)."
+        ) % {"law": countries.cite("dires", country)}

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases import access
+from cases import access, actions, countries
 from cases.choices import MissionStatus
 from cases.models import Certificate, Mission
-from cases.services.missions import mission_transition
+from cases.services.missions import mission_state_follow
+from cases.validators import mail_subject
 from reports import checks, proposals
 from reports.builder import build_report, report_for
 from reports.models import Answer, IncapacityKind, IncapacityPeriod, RenderJob, Report, ReportVersion, VersionKind
@@ -65,6 +67,7 @@ def report_save(
 ) -> Report:
     """Saves the editor in one transaction: the text and ratings, the periods (replaced), the
     answers to the questions (by question id, questions of this mission only)."""
+    actions.require(user, report.mission, actions.Act.REPORT_WRITE)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"champs inconnus : {sorted(unknown)}")
@@ -117,8 +120,13 @@ def proposals_accept(*, report: Report, user: User, expected_revision: int) -> R
 def _check_can_render(mission: Mission, report: Report, kind: str, dires_due: date | None) -> None:
     if kind == RenderJob.Kind.PRE_REPORT:
         if dires_due is None:
-            raise ValidationError({"dires_due": "Fixez la date limite des dires des parties (art. 276 CPC)."})
-        if dires_due <= timezone.localdate():
+            raise ValidationError(
+                {
+                    "dires_due": _("Fixez la date limite des dires des parties (%(law)s).")
+                    % {"law": countries.cite("dires", mission)}
+                }
+            )
+        if dires_due <= countries.today(mission):  # the court's date, whichever zone the worker runs in
             raise ValidationError({"dires_due": "La date limite des dires doit être postérieure à aujourd'hui."})
         if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT):
             raise ValidationError(
@@ -140,6 +148,9 @@ def render_request(*, mission: Mission, user: User, kind: str, dires_due: date |
     deposit is checked now, and again when the worker stores it."""
     from reports.tasks import render_report
 
+    # a draft is the writers' own; the pre-report and the deposit are the lead expert's (CPC art. 282)
+    act = actions.Act.REPORT_WRITE if kind == RenderJob.Kind.DRAFT else actions.Act.REPORT_PUBLISH
+    actions.require(user, mission, act)
     with transaction.atomic():
         mission = Mission.objects.select_for_update().get(pk=mission.pk)
         report = report_for(mission)
@@ -172,9 +183,10 @@ def render_job_run(job_id: int) -> RenderJob:
     try:
         kind = _version_kind(job)
         number = _next_number(job.mission) if job.kind != RenderJob.Kind.DRAFT else None
-        built = build_report(
-            job.mission, kind, progress=_progress(job.pk), version_number=number, dires_due=job.dires_due
-        )
+        with countries.court_time(job.mission):  # dates and times of the court (DOMAIN.md §11), in any worker
+            built = build_report(
+                job.mission, kind, progress=_progress(job.pk), version_number=number, dires_due=job.dires_due
+            )
         if job.kind == RenderJob.Kind.DRAFT:
             RenderJob.objects.filter(pk=job.pk).update(
                 pdf=built.pdf, status=RenderJob.Status.DONE, progress=100, step="Terminé", finished_at=timezone.now()
@@ -231,14 +243,15 @@ def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersi
         mission.dires_due = job.dires_due
         mission.save(update_fields=["dires_due", "updated_at"])
         if mission.status != MissionStatus.PRE_REPORT:
-            mission_transition(mission=mission, to=MissionStatus.PRE_REPORT)
+            mission_state_follow(mission=mission, to=MissionStatus.PRE_REPORT)
     elif mission.status != MissionStatus.DEPOSITED:
-        mission_transition(mission=mission, to=MissionStatus.DEPOSITED)
+        mission_state_follow(mission=mission, to=MissionStatus.DEPOSITED)
     RenderJob.objects.filter(pk=job.pk).update(
         version=version, status=RenderJob.Status.DONE, progress=100, step="Terminé", finished_at=timezone.now()
     )
     logger.info("report version %s (%s) of mission %s stored, sha256 %s", number, kind, mission.pk, version.sha256)
-    transaction.on_commit(lambda: version_notify(version))
+    # robust: a failing notification is logged and never fails the version already stored
+    transaction.on_commit(lambda: version_notify(version), robust=True)
     return version
 
 
@@ -272,12 +285,15 @@ def version_notify(version: ReportVersion) -> int:
     recipients = version_recipients(version)
     if not recipients:
         return 0
-    subject = f"[RG {mission.rg}] {version.get_kind_display()} disponible"
+    subject = mail_subject(f"[RG {mission.rg}] {version.get_kind_display()} disponible")
     lines = [
         f"Mission RG {mission.rg} ({mission.court.name}) : {version.get_kind_display().lower()} n° {version.number}."
     ]
     if version.dires_due:
-        lines.append(f"Les parties peuvent adresser leurs dires jusqu'au {version.dires_due:%d/%m/%Y} (art. 276 CPC).")
+        lines.append(
+            _("Les parties peuvent adresser leurs dires jusqu'au %(day)s (%(law)s).")
+            % {"day": f"{version.dires_due:%d/%m/%Y}", "law": countries.cite("dires", mission)}
+        )
     lines.append(f"{settings.SITE_URL.rstrip('/')}{reverse('reports:mission_report', args=[mission.pk])}")
     send_mail(subject, "\n".join(lines), None, recipients)
     return len(recipients)

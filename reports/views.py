@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,8 +13,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cases import access
-from cases.views import mission_page
+from cases import access, actions
+from cases.views.common import form_status, mission_page, require
 from reports import checks
 from reports.builder import report_for
 from reports.forms import AnswersForm, CalculatorForm, PeriodFormSet, PublishForm, ReportForm
@@ -55,7 +55,7 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
     context["versions"] = (
         access.visible_report_versions(request.user, mission).defer("pdf").select_related("created_by")
     )
-    if not context["is_expert"]:
+    if not context["can"]["report_write"]:
         return render(request, "reports/mission_report.html", context)
 
     report = report_for(mission)
@@ -109,7 +109,7 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
         calculator=calculator,
         calc_result=calc_result,
         proposals=proposals,
-        publish_form=PublishForm(),
+        publish_form=PublishForm(country=mission.court.country),
         warnings=checks.report_warnings(
             country=mission.court.country,
             framework=mission.framework,
@@ -124,7 +124,7 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
         revision_rule=checks.revision_rule(mission.framework, mission.court.country),
         jobs=mission.render_jobs.defer("pdf").select_related("requested_by")[:5],
     )
-    return render(request, "reports/mission_report.html", context)
+    return render(request, "reports/mission_report.html", context, status=form_status(request, form, periods, answers))
 
 
 @require_POST
@@ -132,13 +132,12 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_render(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Asks for a PDF: a draft, the pre-report (with the dires deadline) or the deposit."""
     mission, context = mission_page(request, pk, TAB)
-    if not context["is_expert"]:
-        raise PermissionDenied("Seuls les experts de la mission établissent le rapport.")
     if kind not in RenderJob.Kind.values:
         raise Http404
+    require(request, context, actions.Act.REPORT_WRITE if kind == RenderJob.Kind.DRAFT else actions.Act.REPORT_PUBLISH)
     dires_due = None
     if kind == RenderJob.Kind.PRE_REPORT:
-        form = PublishForm(request.POST)
+        form = PublishForm(request.POST, country=mission.court.country)
         if not form.is_valid():
             for error in form.errors.get("dires_due", []):
                 messages.error(request, f"Date limite des dires : {error}")
@@ -156,7 +155,7 @@ def report_render(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def _job_for(request: HttpRequest, job_id: int) -> RenderJob:
     """A job is the experts' own: others get the 404 of a job that does not exist."""
     job = get_object_or_404(RenderJob.objects.defer("pdf").select_related("mission__court"), pk=job_id)
-    if not access.is_mission_expert(request.user, job.mission):
+    if not actions.may(request.user, job.mission, actions.Act.REPORT_WRITE) and job.requested_by_id != request.user.pk:
         raise Http404
     return job
 

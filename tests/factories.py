@@ -68,13 +68,22 @@ def mission(*, expert_user: User | None = None, court: Court | None = None, **kw
     return mission_create(created_by=expert_user, **values)
 
 
-def party(m: Mission, *, name: str = "Jeanne Martin", role: str = PartyRole.DEMANDEUR, **kwargs) -> Party:
-    return party_create(mission=m, name=name, role=role, **kwargs)
+def lead_expert(m: Mission) -> User:
+    """The mission's first expert (not a sapiteur): who seats people in the tests' missions."""
+    return m.assignments.exclude(role="sapiteur").order_by("pk").first().expert
 
 
-def represent(p: Party, kind: str = RepresentativeKind.AVOCAT, user: User | None = None) -> User:
+def party(
+    m: Mission, *, name: str = "Jeanne Martin", role: str = PartyRole.DEMANDEUR, by: User | None = None, **kwargs
+) -> Party:
+    return party_create(by=by or lead_expert(m), mission=m, name=name, role=role, **kwargs)
+
+
+def represent(
+    p: Party, kind: str = RepresentativeKind.AVOCAT, user: User | None = None, by: User | None = None
+) -> User:
     user = user or UserFactory(role=kind)
-    representative_add(party=p, user=user, kind=kind)
+    representative_add(by=by or lead_expert(p.mission), party=p, user=user, kind=kind)
     return user
 
 
@@ -115,8 +124,15 @@ def medical(m: Mission, patient: Party, *, title: str = "Certificat médical ini
 
 
 def consent(m: Mission, patient: Party, to: Party | None = None, **kwargs):
+    """A consent recorded as in real life: by the patient's own account when he has one, otherwise by
+    the lead expert on the patient's signed statement (a scan) when it opens pieces to a party."""
     grantee = GranteeKind.PARTY if to is not None else GranteeKind.EXPERTS
     kwargs.setdefault("granted_on", date(2026, 9, 20))
+    kwargs.setdefault("recorded_by", patient.account or lead_expert(m))
+    by_expert = kwargs["recorded_by"] != patient.account
+    if "scan" not in kwargs and kwargs.get("written", True) and (kwargs.get("written") or (by_expert and to)):
+        kwargs["scan"] = pdf_upload("consentement-signe.pdf", "Consentement signé")
+        kwargs["written"] = True
     return consent_grant(mission=m, patient=patient, grantee=grantee, grantee_party=to, **kwargs)
 
 

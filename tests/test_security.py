@@ -165,15 +165,17 @@ def test_expert_enrols_an_authenticator_at_first_login_then_gives_a_code_each_ti
 
 
 @override_settings(OTP_REQUIRED=True)
-def test_the_admin_requires_the_second_factor_and_avocats_do_not_need_one(client):
+def test_the_admin_requires_the_second_factor_and_parties_are_only_offered_one(client):
     staff = factories.UserFactory(role=Role.EXPERT, is_staff=True, is_superuser=True)
     _login(client, staff.username)
     assert client.get("/admin/")["Location"].startswith(reverse("accounts:otp_setup"))
     client.logout()
     m = factories.mission()
-    avocat = factories.represent(factories.party(m))
-    _login(client, avocat.username)
+    account = factories.UserFactory(role=Role.PARTY)
+    factories.party(m, account=account)
+    _login(client, account.username)
     assert client.get(reverse("cases:mission_detail", args=[m.pk])).status_code == 200
+    # Avocats open their client's whole medical file: two factors (tests/accounts/test_two_factor_roles.py).
 
 
 # --- Lockout, sessions, logs ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The forms of the mission's pages, one module per tab: they validate input; services decide and write."""
 
-from cases.forms.consents import ConsentForm, RefusalForm
+from cases.forms.consents import ConsentForm, RefusalForm, RevokeForm
 from cases.forms.convocations import ConvocationForm, RecipientForm
 from cases.forms.dires import DireAnswerForm, DireForm, OwnDireForm
 from cases.forms.documents import (
@@ -46,5 +46,6 @@ __all__ = [
     "RecipientForm",
     "RefusalForm",
     "RepresentativeForm",
+    "RevokeForm",
     "producer_choices",
 ]

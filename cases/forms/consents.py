@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     GranteeKind,
@@ -17,7 +18,14 @@ class ConsentForm(forms.Form):
         help_text="Son médecin-conseil pourra consulter les pièces couvertes.",
     )
     written = forms.BooleanField(label="Consentement écrit", required=False)
-    scan = forms.FileField(label="Consentement signé (scan)", required=False)
+    scan = forms.FileField(
+        label="Consentement signé (scan)",
+        required=False,
+        help_text=_(
+            "Obligatoire pour un consentement écrit (toujours écrit au profit d'un assureur), et lorsque "
+            "l'expert enregistre pour le patient un consentement au profit d'une partie."
+        ),
+    )
     documents = forms.ModelMultipleChoiceField(
         queryset=Document.objects.none(),
         label="Pièces couvertes",
@@ -39,9 +47,21 @@ class RefusalForm(forms.Form):
     document = forms.ModelChoiceField(queryset=Document.objects.none(), label="Pièce refusée")
     refused_on = forms.DateField(label="Refusé le", widget=DATE)
     note = forms.CharField(label="Observations", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    scan = forms.FileField(
+        label=_("Déclaration signée du patient (scan)"),
+        required=False,
+        help_text=_("Obligatoire lorsque l'expert enregistre le refus pour le patient."),
+    )
 
     def __init__(self, *args, patients, documents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["patient"].queryset = patients
         self.fields["document"].queryset = documents
         self.fields["document"].label_from_instance = piece_label
+
+
+class RevokeForm(forms.Form):
+    """The patient's withdrawal of a consent; the expert records it on the signed withdrawal."""
+
+    consent = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    scan = forms.FileField(label=_("Retrait signé du patient (scan)"), required=False)

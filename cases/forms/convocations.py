@@ -1,16 +1,19 @@
 from django import forms
+from django.utils.translation import gettext as _
 
+from cases import countries
 from cases.choices import (
     DeliveryMethod,
 )
 from cases.forms.common import DATE
+from cases.validators import validate_single_line
 
 
 class ConvocationForm(forms.Form):
     meeting_at = forms.DateTimeField(
         label="Date et heure de la réunion", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    place = forms.CharField(label="Lieu", max_length=255)
+    place = forms.CharField(label="Lieu", max_length=255, validators=[validate_single_line])
     agenda = forms.CharField(
         label="Objet",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -19,9 +22,18 @@ class ConvocationForm(forms.Form):
     )
     method = forms.ChoiceField(label="Mode d'envoi", choices=DeliveryMethod.choices, initial=DeliveryMethod.LRAR)
 
+    def __init__(self, *args, country: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The time is read in the court's zone, activated by the mission page (DOMAIN.md §11).
+        self.fields["meeting_at"].help_text = _("Heure locale de la juridiction (%(zone)s).") % {
+            "zone": countries.zone(country).key
+        }
+
 
 class RecipientForm(forms.Form):
-    tracking_number = forms.CharField(label="N° de recommandé", max_length=50, required=False)
+    tracking_number = forms.CharField(
+        label="N° de recommandé", max_length=50, required=False, validators=[validate_single_line]
+    )
     sent_on = forms.DateField(label="Envoyée le", widget=DATE, required=False)
     receipt_on = forms.DateField(label="AR reçu le", widget=DATE, required=False)
     attended = forms.NullBooleanField(

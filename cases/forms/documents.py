@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     CertificateKind,
@@ -6,6 +7,7 @@ from cases.choices import (
 )
 from cases.forms.common import DATE, MultipleFileField, MultipleFileInput
 from cases.models import Document, Mission, Party
+from cases.validators import validate_single_line
 
 
 def producer_choices(mission: Mission) -> list[tuple[str, str]]:
@@ -65,12 +67,18 @@ class DocumentFilterForm(forms.Form):
 
 
 class DocumentEditForm(forms.Form):
-    title = forms.CharField(label="Intitulé", max_length=255)
+    title = forms.CharField(label="Intitulé", max_length=255, validators=[validate_single_line])
     date = forms.DateField(label="Date", widget=DATE, required=False)
     unrelated = forms.BooleanField(
         label="Sans rapport avec la mission",
         required=False,
-        help_text="La pièce ne sera plus visible que des experts et du patient, et n'entrera pas dans le rapport.",
+        # DOMAIN §3 rules 2 and 7; CPC art. 244, 247; code de déontologie médicale art. 108.
+        help_text=_(
+            "Pièce médicale : elle n'est plus visible que des experts et du patient (lui-même, son avocat, "
+            "son médecin-conseil), quels que soient les consentements. Pièce non médicale : elle reste "
+            "communiquée à toutes les parties et à la juridiction. Dans les deux cas, elle n'est plus citée "
+            "dans le rapport ni dans ses annexes."
+        ),
     )
 
 
@@ -80,7 +88,7 @@ class CertificateForm(forms.Form):
     issued_on = forms.DateField(
         label="Établi le", widget=DATE, required=False, help_text="Par défaut, la date de la pièce."
     )
-    author = forms.CharField(label="Auteur", max_length=200, required=False)
+    author = forms.CharField(label="Auteur", max_length=200, required=False, validators=[validate_single_line])
     lesions = forms.CharField(label="Lésions constatées", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     stoppage_start = forms.DateField(label="Début de l'arrêt", widget=DATE, required=False)
     stoppage_days = forms.IntegerField(label="Durée de l'arrêt (jours)", min_value=0, required=False)

@@ -1,27 +1,40 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases import countries
 from cases.choices import (
     Framework,
     MissionKind,
 )
 from cases.forms.common import DATE, strip_number
+from cases.forms.money import MoneyField, check_unit
 from cases.models import Court, Mission, Party
+from cases.validators import validate_single_line
 
 
 class MissionCreateForm(forms.Form):
     court = forms.ModelChoiceField(queryset=Court.objects.all(), label="Juridiction")
-    rg = forms.CharField(label="Numéro RG", max_length=50)
+    rg = forms.CharField(label="Numéro RG", max_length=50, validators=[validate_single_line])
     title = forms.CharField(
-        label="Intitulé de l'affaire", max_length=255, help_text="Par exemple : Dupont c/ Atlas Assurances"
+        label="Intitulé de l'affaire",
+        max_length=255,
+        help_text="Par exemple : Dupont c/ Atlas Assurances",
+        validators=[validate_single_line],
     )
     framework = forms.ChoiceField(label="Cadre", choices=Framework.choices)
     kind = forms.ChoiceField(label="Type de mission", choices=MissionKind.choices, initial=MissionKind.INITIAL)
     ordered_on = forms.DateField(label="Date de la décision", widget=DATE)
-    judge = forms.CharField(label="Juge chargé du contrôle", max_length=200, required=False)
+    judge = forms.CharField(
+        label="Juge chargé du contrôle", max_length=200, required=False, validators=[validate_single_line]
+    )
     report_due = forms.DateField(label="Date limite de dépôt du rapport", widget=DATE)
-    consignation_amount = forms.DecimalField(
-        label="Montant de la consignation", max_digits=12, decimal_places=3, required=False, min_value=0
+    consignation_amount = MoneyField(
+        label=gettext_lazy("Montant de la consignation"),
+        required=False,
+        min_value=0,
+        help_text=gettext_lazy("En euros pour une juridiction française, en dinars pour une juridiction tunisienne."),
     )
     consignation_due = forms.DateField(label="À consigner avant le", widget=DATE, required=False)
     questions = forms.CharField(
@@ -44,6 +57,11 @@ class MissionCreateForm(forms.Form):
             self.add_error("report_due", "La date de dépôt ne peut précéder la date de la décision.")
         if data.get("consignation_amount") and not data.get("consignation_due"):
             self.add_error("consignation_due", "Indiquez la date limite de la consignation.")
+        if data.get("consignation_amount") and data.get("court"):
+            try:  # the currency of the court chosen: cents in euros, millimes in dinars
+                check_unit(data["consignation_amount"], data["court"])
+            except ValidationError as exc:
+                self.add_error("consignation_amount", exc)
         return data
 
 
@@ -93,18 +111,25 @@ class ConsignationPayForm(forms.Form):
 
 
 class ConsignationComplementForm(forms.Form):
-    amount = forms.DecimalField(label="Montant du complément", max_digits=12, decimal_places=3, min_value=0)
+    amount = MoneyField(label=gettext_lazy("Montant du complément"), min_value=0)
     due = forms.DateField(label="À consigner avant le", widget=DATE)
     payer = forms.ModelChoiceField(queryset=Party.objects.none(), label="Partie tenue de consigner", required=False)
 
     def __init__(self, *args, mission: Mission, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["payer"].queryset = mission.parties.all()
+        self.fields["amount"].set_country(mission)  # the court's currency
 
 
 class ExpertDatesForm(forms.Form):
-    dires_due = forms.DateField(label="Date limite des dires (art. 276 CPC)", widget=DATE, required=False)
+    dires_due = forms.DateField(label=gettext_lazy("Date limite des dires"), widget=DATE, required=False)
     fee_requested_on = forms.DateField(label="Demande de rémunération adressée le", widget=DATE, required=False)
+
+    def __init__(self, *args, country: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dires_due"].label = _("Date limite des dires (%(law)s)") % {
+            "law": countries.cite("dires", country)
+        }
 
 
 class ClerkDatesForm(forms.Form):

@@ -1,32 +1,47 @@
-from django import forms
+"""The Parties tab. People are seated by e-mail address, never chosen from a list: a list of the
+platform's accounts would tell every expert who is a victim or an insurer in other courts' cases
+(DOMAIN.md §3 rule 1)."""
 
-from accounts.models import Role, User
-from cases.choices import (
-    PartyRole,
-)
-from cases.forms.common import user_choice
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from cases.choices import PartyRole
 from cases.models import Mission, Party
+from cases.validators import validate_single_line
+
+EMAIL_ATTRS = {"autocomplete": "off", "spellcheck": "false"}
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(label="Nom", max_length=200)
-    role = forms.ChoiceField(label="Qualité", choices=PartyRole.choices)
-    is_victim = forms.BooleanField(label="Victime (personne examinée)", required=False)
-    is_insurer = forms.BooleanField(label="Assureur", required=False)
-    opposable = forms.BooleanField(label="Partie à l'instance (expertise opposable)", required=False, initial=True)
-    account = user_choice(Role.PARTY, "Compte de la partie (facultatif)", required=False)
+    name = forms.CharField(label=_("Nom"), max_length=200, validators=[validate_single_line])
+    role = forms.ChoiceField(label=_("Qualité"), choices=PartyRole.choices)
+    is_victim = forms.BooleanField(label=_("Victime (personne examinée)"), required=False)
+    is_insurer = forms.BooleanField(label=_("Assureur"), required=False)
+    opposable = forms.BooleanField(label=_("Partie à l'instance (expertise opposable)"), required=False, initial=True)
+    email = forms.EmailField(
+        label=_("Adresse e-mail de la partie (facultatif)"),
+        required=False,
+        widget=forms.EmailInput(attrs=EMAIL_ATTRS),
+        help_text=_(
+            "Pour que la partie suive la mission elle-même : son compte est rattaché s'il existe, "
+            "sinon elle reçoit une invitation à le créer."
+        ),
+    )
 
 
 class RepresentativeForm(forms.Form):
-    party = forms.ModelChoiceField(queryset=Party.objects.none(), label="Partie représentée")
-    user = forms.ModelChoiceField(
-        queryset=User.objects.filter(role__in=[Role.AVOCAT, Role.MEDECIN_CONSEIL], is_active=True).order_by(
-            "role", "name"
-        ),
-        label="Avocat ou médecin-conseil",
+    party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("Partie représentée"))
+    role = forms.ChoiceField(
+        label=_("Qualité"),
+        choices=[(Role.AVOCAT.value, Role.AVOCAT.label), (Role.MEDECIN_CONSEIL.value, Role.MEDECIN_CONSEIL.label)],
+    )
+    email = forms.EmailField(
+        label=_("Adresse e-mail de l'avocat ou du médecin-conseil"),
+        widget=forms.EmailInput(attrs=EMAIL_ATTRS),
+        help_text=_("Son compte est rattaché s'il existe ; sinon il reçoit une invitation à le créer."),
     )
 
     def __init__(self, *args, mission: Mission, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = mission.parties.all()
-        self.fields["user"].label_from_instance = lambda u: f"{u.display_name} — {u.get_role_display()}"

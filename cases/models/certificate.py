@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from cases.choices import CertificateKind
+from cases.validators import validate_multiline_text, validate_single_line
 
 
 class Certificate(models.Model):
@@ -14,12 +15,12 @@ class Certificate(models.Model):
     )
     kind = models.CharField("type de certificat", max_length=20, choices=CertificateKind.choices)
     issued_on = models.DateField("établi le")
-    author = models.CharField("auteur", max_length=200, blank=True)
-    lesions = models.TextField("lésions constatées", blank=True)
+    author = models.CharField("auteur", max_length=200, blank=True, validators=[validate_single_line])
+    lesions = models.TextField("lésions constatées", blank=True, validators=[validate_multiline_text])
     stoppage_start = models.DateField("début de l'arrêt", null=True, blank=True)
     stoppage_days = models.PositiveIntegerField("durée de l'arrêt (jours)", null=True, blank=True)
     consolidation_date = models.DateField("date de consolidation", null=True, blank=True)
-    notes = models.TextField("observations", blank=True)
+    notes = models.TextField("observations", blank=True, validators=[validate_multiline_text])
 
     class Meta:
         verbose_name = "certificat médical"

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.choices import GranteeKind
+from cases.validators import validate_multiline_text
 
 from .document import private_file_name
 
@@ -36,6 +37,16 @@ class Consent(models.Model):
     )
     granted_on = models.DateField("donné le")
     revoked_on = models.DateField("retiré le", null=True, blank=True)
+    revocation_scan = models.FileField(
+        "retrait signé (scan)",
+        upload_to=private_file_name,
+        blank=True,
+        max_length=200,
+        help_text="Le retrait signé du patient, lorsque l'expert l'enregistre pour lui.",
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -78,7 +89,14 @@ class Refusal(models.Model):
         "cases.Document", verbose_name="pièce", on_delete=models.PROTECT, related_name="refusals"
     )
     refused_on = models.DateField("refusé le")
-    note = models.TextField("observations", blank=True)
+    note = models.TextField("observations", blank=True, validators=[validate_multiline_text])
+    scan = models.FileField(
+        "refus signé (scan)",
+        upload_to=private_file_name,
+        blank=True,
+        max_length=200,
+        help_text="La déclaration signée du patient, lorsque l'expert l'enregistre pour lui.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

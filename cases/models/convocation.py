@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from cases.choices import DeliveryMethod
+from cases.validators import validate_multiline_text, validate_single_line
 
 
 class Convocation(models.Model):
@@ -9,9 +10,12 @@ class Convocation(models.Model):
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="convocations")
     meeting_at = models.DateTimeField("date et heure de la réunion")
-    place = models.CharField("lieu", max_length=255)
+    place = models.CharField("lieu", max_length=255, validators=[validate_single_line])
     agenda = models.TextField(
-        "objet", blank=True, default="Examen clinique de la victime, puis discussion contradictoire."
+        "objet",
+        blank=True,
+        default="Examen clinique de la victime, puis discussion contradictoire.",
+        validators=[validate_multiline_text],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -30,12 +34,12 @@ class ConvocationRecipient(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("destinataire", max_length=200)
-    capacity = models.CharField("qualité", max_length=100, blank=True)
+    name = models.CharField("destinataire", max_length=200, validators=[validate_single_line])
+    capacity = models.CharField("qualité", max_length=100, blank=True, validators=[validate_single_line])
     method = models.CharField(
         "mode d'envoi", max_length=10, choices=DeliveryMethod.choices, default=DeliveryMethod.LRAR
     )
-    tracking_number = models.CharField("n° de recommandé", max_length=50, blank=True)
+    tracking_number = models.CharField("n° de recommandé", max_length=50, blank=True, validators=[validate_single_line])
     sent_on = models.DateField("envoyée le", null=True, blank=True)
     receipt_on = models.DateField("AR reçu le", null=True, blank=True)
     attended = models.BooleanField("présent", null=True, blank=True)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from cases.validators import validate_dire_answer, validate_dire_text
+
 
 class Dire(models.Model):
     """A party's written observations, filed by its avocat (art. 276 CPC), and the expert's answer.
@@ -26,7 +28,7 @@ class Dire(models.Model):
     )
     is_filed = models.BooleanField("déposé", default=True)
     received_on = models.DateField("reçu le", null=True, blank=True)
-    text = models.TextField("observations", blank=True)
+    text = models.TextField("observations", blank=True, validators=[validate_dire_text])
     document = models.ForeignKey(
         "cases.Document",
         verbose_name="pièce jointe",
@@ -35,7 +37,7 @@ class Dire(models.Model):
         on_delete=models.PROTECT,
         related_name="dires",
     )
-    answer = models.TextField("réponse de l'expert", blank=True)
+    answer = models.TextField("réponse de l'expert", blank=True, validators=[validate_dire_answer])
     answered_on = models.DateField("répondu le", null=True, blank=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.choices import Producer
+from cases.validators import validate_single_line
 
 
 def private_file_name(instance: models.Model, filename: str) -> str:
@@ -17,7 +18,7 @@ class Document(models.Model):
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="documents")
     number = models.PositiveIntegerField("n° de pièce")
-    title = models.CharField("intitulé", max_length=255)
+    title = models.CharField("intitulé", max_length=255, validators=[validate_single_line])
     date = models.DateField("date de la pièce", null=True, blank=True)
     is_medical = models.BooleanField("pièce médicale", default=False)
     about = models.ForeignKey(
@@ -43,7 +44,7 @@ class Document(models.Model):
         help_text="N'est plus visible que des experts et du patient ; n'entre jamais dans le rapport.",
     )
     file = models.FileField("fichier", upload_to=private_file_name, max_length=200)
-    original_name = models.CharField("nom du fichier", max_length=255)
+    original_name = models.CharField("nom du fichier", max_length=255, validators=[validate_single_line])
     size = models.PositiveBigIntegerField("taille (octets)")
     content_type = models.CharField("type", max_length=100)
     sha256 = models.CharField("empreinte SHA-256", max_length=64, db_index=True)

@@ -4,13 +4,15 @@ from django.db import models
 from django.urls import reverse
 
 from cases.choices import Country, ExpertRole, Framework, MissionKind, MissionStatus
+from cases.countries import profile
+from cases.validators import validate_multiline_text, validate_single_line
 
 
 class Court(models.Model):
     """A juridiction: tribunal judiciaire, cour d'appel, tribunal de première instance..."""
 
     code = models.SlugField("code", max_length=50, unique=True)
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, validators=[validate_single_line])
     country = models.CharField("pays", max_length=2, choices=Country.choices)
 
     class Meta:
@@ -23,19 +25,19 @@ class Court(models.Model):
 
     @property
     def currency(self) -> str:
-        return "DT" if self.country == Country.TN else "€"
+        return profile(self.country).currency
 
 
 class Mission(models.Model):
     """An expertise ordered by a court in a case (affaire, identified by its numéro RG)."""
 
     court = models.ForeignKey(Court, verbose_name="juridiction", on_delete=models.PROTECT, related_name="missions")
-    rg = models.CharField("numéro RG", max_length=50)
-    title = models.CharField("intitulé de l'affaire", max_length=255)
+    rg = models.CharField("numéro RG", max_length=50, validators=[validate_single_line])
+    title = models.CharField("intitulé de l'affaire", max_length=255, validators=[validate_single_line])
     framework = models.CharField("cadre", max_length=40, choices=Framework.choices)
     kind = models.CharField("type de mission", max_length=20, choices=MissionKind.choices, default=MissionKind.INITIAL)
     ordered_on = models.DateField("date de la décision")
-    judge = models.CharField("juge chargé du contrôle", max_length=200, blank=True)
+    judge = models.CharField("juge chargé du contrôle", max_length=200, blank=True, validators=[validate_single_line])
     report_due = models.DateField("date limite de dépôt du rapport")
     dires_due = models.DateField("date limite des dires", null=True, blank=True)
     deposited_on = models.DateField("rapport déposé le", null=True, blank=True)
@@ -77,7 +79,7 @@ class MissionQuestion(models.Model):
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField("ordre")
-    text = models.TextField("question")
+    text = models.TextField("question", validators=[validate_multiline_text])
 
     class Meta:
         verbose_name = "question de la mission"
@@ -98,7 +100,7 @@ class ExpertAssignment(models.Model):
     )
     role = models.CharField("qualité", max_length=20, choices=ExpertRole.choices, default=ExpertRole.EXPERT)
     accepted_on = models.DateField("acceptée le", null=True, blank=True)
-    declared_interests = models.TextField("liens d'intérêts déclarés", blank=True)
+    declared_interests = models.TextField("liens d'intérêts déclarés", blank=True, validators=[validate_multiline_text])
     interests_declared_on = models.DateField("déclaration d'intérêts du", null=True, blank=True)
 
     class Meta:
@@ -146,7 +148,7 @@ class Extension(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="extensions")
     requested_on = models.DateField("demandée le")
     requested_due = models.DateField("nouvelle date demandée")
-    reason = models.TextField("motifs")
+    reason = models.TextField("motifs", validators=[validate_multiline_text])
     decided_on = models.DateField("décidée le", null=True, blank=True)
     granted = models.BooleanField("accordée", null=True, blank=True)
     new_due = models.DateField("nouvelle date accordée", null=True, blank=True)

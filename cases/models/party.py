@@ -2,13 +2,14 @@ from django.conf import settings
 from django.db import models
 
 from cases.choices import PartyRole, RepresentativeKind
+from cases.validators import validate_single_line
 
 
 class Party(models.Model):
     """A party to the case: the victim, a defendant, an insurer, an intervenant."""
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="parties")
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, validators=[validate_single_line])
     role = models.CharField("qualité", max_length=20, choices=PartyRole.choices)
     is_victim = models.BooleanField("victime (personne examinée)", default=False)
     is_insurer = models.BooleanField("assureur", default=False)

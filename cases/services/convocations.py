@@ -3,12 +3,13 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cases import countries
 from cases.choices import DeliveryMethod
 from cases.models import Convocation, ConvocationRecipient, Mission
 
 
 def default_recipients(mission: Mission) -> list[ConvocationRecipient]:
-    """Every party, its avocats and its médecins-conseils (the contradictoire, art. 160 CPC)."""
+    """Every party, its avocats and its médecins-conseils (the contradictoire; FR CPC art. 160)."""
     recipients = []
     for party in mission.parties.prefetch_related("representatives__user"):
         recipients.append(
@@ -69,22 +70,26 @@ def recipient_update(
 
 
 def convocation_letter_pdf(*, recipient: ConvocationRecipient, expert) -> bytes:
-    """The letter for one recipient, in French, with the mentions of art. 160 CPC."""
+    """The letter for one recipient, in French, with the mentions of the law of the court's country
+    (FR CPC art. 160; TN CPCC), its date and the meeting's time at the court (DOMAIN.md §11),
+    whoever renders it and wherever."""
     from django.template.loader import render_to_string
-    from django.utils import timezone
 
     from reports.rendering import render_pdf
 
     convocation = recipient.mission_convocation
-    html = render_to_string(
-        "cases/pdf/convocation.html",
-        {
-            "recipient": recipient,
-            "convocation": convocation,
-            "mission": convocation.mission,
-            "expert": expert,
-            "meeting": timezone.localtime(convocation.meeting_at),
-            "today": timezone.localdate(),
-        },
-    )
+    mission = convocation.mission
+    with countries.court_time(mission):
+        html = render_to_string(
+            "cases/pdf/convocation.html",
+            {
+                "recipient": recipient,
+                "convocation": convocation,
+                "mission": mission,
+                "country": countries.country_of(mission),
+                "expert": expert,
+                "meeting": countries.local(convocation.meeting_at, mission),
+                "today": countries.today(mission),
+            },
+        )
     return render_pdf(html)

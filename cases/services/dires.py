@@ -6,10 +6,20 @@ from django.db import transaction
 from accounts.models import User
 from cases.choices import RepresentativeKind
 from cases.models import Dire, Document, Mission, Party
+from cases.validators import validate_dire_answer, validate_dire_text
 
 
 def _is_rep(party: Party, user: User, kind: str) -> bool:
     return party.representatives.filter(user=user, kind=kind).exists()
+
+
+def _bounded(field: str, value: str, validator) -> None:
+    """DIRE_MAX_CHARS (read now): the service refuses an over-long dire or answer itself, whatever
+    the form let through, with the message at the field."""
+    try:
+        validator(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 @transaction.atomic
@@ -34,6 +44,7 @@ def dire_record(
         errors["text"] = "Un dire comporte un texte ou une pièce jointe."
     if errors:
         raise ValidationError(errors)
+    _bounded("text", text.strip(), validate_dire_text)
     dire = Dire(
         mission=mission, party=party, filed_by=filed_by, received_on=received_on, text=text.strip(), document=document
     )
@@ -50,6 +61,7 @@ def dire_prepare(*, party: Party, prepared_by: User, text: str) -> Dire:
         raise ValidationError({"text": f"{prepared_by} n'est pas le médecin-conseil de {party}."})
     if not text.strip():
         raise ValidationError({"text": "Le projet de dire est vide."})
+    _bounded("text", text.strip(), validate_dire_text)
     dire = Dire(mission_id=party.mission_id, party=party, prepared_by=prepared_by, is_filed=False, text=text.strip())
     dire.full_clean()
     dire.save()
@@ -78,6 +90,7 @@ def dire_answer(*, dire: Dire, answer: str, answered_on: date) -> Dire:
         raise ValidationError("On ne répond qu'à un dire déposé.")
     if not answer.strip():
         raise ValidationError({"answer": "La réponse ne peut être vide."})
+    _bounded("answer", answer.strip(), validate_dire_answer)
     dire.answer = answer.strip()
     dire.answered_on = answered_on
     dire.save(update_fields=["answer", "answered_on"])

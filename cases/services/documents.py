@@ -8,6 +8,7 @@ from django.core.files import File
 from django.db.models import Max
 
 from accounts.models import User
+from cases import access, actions
 from cases.choices import Producer
 from cases.models import Document, Mission, Party
 from cases.storage import atomic_files, save_file
@@ -25,6 +26,8 @@ class Upload:
 @dataclass(frozen=True)
 class Stored:
     document: Document
+    # An earlier piece with the same SHA-256, named only to an uploader who may open it (rule 8):
+    # "identical to piece n° 3" would otherwise tell him what a quarantined or refused piece holds.
     duplicate_of: Document | None
 
 
@@ -64,6 +67,8 @@ def documents_upload(
     producer = Producer(producer)
     if producer != Producer.PARTY:
         producer_party = None
+    if uploaded_by is not None:  # None: the server's operator (import_documents)
+        actions.require_upload(uploaded_by, mission, producer, producer_party)
     _check_parties(
         mission=mission, producer=producer, producer_party=producer_party, is_medical=is_medical, about=about
     )
@@ -82,7 +87,9 @@ def documents_upload(
         # Lock the mission so that two uploads never take the same number.
         Mission.objects.select_for_update().filter(pk=mission.pk).first()
         last = mission.documents.aggregate(last=Max("number"))["last"] or 0
-        known = {d.sha256: d for d in mission.documents.filter(sha256__in=[i.sha256 for i in inspected])}
+        known: dict[str, list[Document]] = {}  # the pieces with each hash, earliest first
+        for earlier in mission.documents.filter(sha256__in=[i.sha256 for i in inspected]).order_by("number"):
+            known.setdefault(earlier.sha256, []).append(earlier)
         for offset, (upload, facts) in enumerate(zip(uploads, inspected, strict=True), start=1):
             title = (titles[offset - 1] if titles else "") or _title_from_name(upload.name)
             document = Document(
@@ -104,12 +111,27 @@ def documents_upload(
             save_file(document.file, document.original_name, File(upload.file))
             document.full_clean()
             document.save()
-            stored.append(Stored(document=document, duplicate_of=known.get(facts.sha256)))
-            known.setdefault(facts.sha256, document)
+            earlier = known.setdefault(facts.sha256, [])
+            stored.append(Stored(document=document, duplicate_of=_nameable(uploaded_by, earlier, stored)))
+            earlier.append(document)
     return stored
 
 
-def document_update(*, document: Document, title: str, date: date | None, unrelated: bool) -> Document:
+def _nameable(uploader: User | None, earlier: list[Document], batch: list[Stored]) -> Document | None:
+    """The earliest piece with the same hash that the uploader may be told about: any, for the
+    server's operator (no uploader); one of this upload (he sent both files); otherwise one he may
+    open (cases.access, rules 3 to 8). None when there is no such piece."""
+    mine = {s.document.pk for s in batch}
+    for candidate in earlier:
+        if uploader is None or candidate.pk in mine:
+            return candidate
+        if access.decide(uploader, access.Action.VIEW, candidate).allowed:
+            return candidate
+    return None
+
+
+def document_update(*, by: User, document: Document, title: str, date: date | None, unrelated: bool) -> Document:
+    actions.require(by, document.mission, actions.Act.PIECE_EDIT)
     with atomic_files():
         document.title = title.strip()
         document.date = date
@@ -121,8 +143,9 @@ def document_update(*, document: Document, title: str, date: date | None, unrela
 
 def _display_name(name: str) -> str:
     # Keep only the last path component, whatever the client sent ("../../x.pdf", "C:\\x.pdf"),
-    # without control or bidirectional characters ("\u202efdp.exe", displayed "exe.pdf", is kept as "fdp.exe").
-    name = "".join(c for c in name if not unicodedata.category(c).startswith("C"))
+    # without control or bidirectional characters ("\u202efdp.exe", displayed "exe.pdf", is kept as "fdp.exe"),
+    # nor line or paragraph separators (U+2028, U+2029: a name stays on one line).
+    name = "".join(c for c in name if not unicodedata.category(c).startswith(("C", "Zl", "Zp")))
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
     return name[:255] or "fichier"
 

@@ -3,23 +3,45 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from cases import actions, countries
 from cases.choices import ExpertRole, Framework, MissionKind, MissionStatus
 from cases.models import Consignation, Court, ExpertAssignment, Extension, Mission, MissionQuestion, Party
 
-# The life of a mission. A status not listed as a key is final.
+# The life of a mission. A status not listed as a key is final: nothing undoes it.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     MissionStatus.DESIGNATED: (MissionStatus.ACCEPTED, MissionStatus.DECLINED, MissionStatus.LAPSED),
     MissionStatus.ACCEPTED: (MissionStatus.IN_PROGRESS, MissionStatus.LAPSED),
     MissionStatus.IN_PROGRESS: (MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED),
     MissionStatus.PRE_REPORT: (MissionStatus.DEPOSITED,),
 }
+# States that follow a fact and are never chosen by a click (DOMAIN.md §8): the pre-report is sent
+# and the report deposited by freezing a version (reports.services); accepting or declining is
+# each expert's answer to his own designation (designation_respond).
+FACT_STATES = frozenset({MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED})
+DESIGNATION_STATES = frozenset({MissionStatus.ACCEPTED, MissionStatus.DECLINED})
 
 
 def allowed_transitions(mission: Mission) -> tuple[str, ...]:
     return TRANSITIONS.get(mission.status, ())
+
+
+def manual_transitions(mission: Mission, seat: actions.ActionSeat) -> tuple[str, ...]:
+    """The state buttons this seat is shown: the designation's answer (lead expert), then the moves
+    of the lead expert; never a state that follows a fact."""
+    shown = []
+    for to in allowed_transitions(mission):
+        if to in FACT_STATES:
+            continue
+        act = actions.Act.DESIGNATION_RESPOND if to in DESIGNATION_STATES else actions.Act.MISSION_STATE
+        if act == actions.Act.DESIGNATION_RESPOND and actions.SeatKind.LEAD_EXPERT not in seat.kinds:
+            continue
+        if actions.rule_for(seat, act):
+            shown.append(to)
+    return tuple(shown)
 
 
 @transaction.atomic
@@ -76,22 +98,80 @@ def mission_questions_set(*, mission: Mission, questions: list[str]) -> None:
     )
 
 
-@transaction.atomic
-def mission_transition(*, mission: Mission, to: str) -> Mission:
-    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+def _refuse_move(mission: Mission, to: str) -> ValidationError:
+    current = mission.get_status_display()
+    target = MissionStatus(to).label if to in MissionStatus.values else to
+    return ValidationError(
+        _("Une mission à l'état « %(current)s » ne peut passer à l'état « %(target)s ».")
+        % {"current": current, "target": target}
+    )
+
+
+def _move(mission: Mission, to: str) -> Mission:
+    """Moves a locked mission to a state its current state allows."""
     if to not in allowed_transitions(mission):
-        current = mission.get_status_display()
-        target = MissionStatus(to).label if to in MissionStatus.values else to
-        raise ValidationError(f"Une mission à l'état « {current} » ne peut passer à l'état « {target} ».")
+        raise _refuse_move(mission, to)
     mission.status = to
     fields = ["status", "updated_at"]
-    today = timezone.localdate()
-    if to == MissionStatus.ACCEPTED:
-        mission.assignments.filter(accepted_on__isnull=True).update(accepted_on=today)
     if to == MissionStatus.DEPOSITED and mission.deposited_on is None:
-        mission.deposited_on = today
+        mission.deposited_on = countries.today(mission)  # the court's date, whichever zone the worker runs in
         fields.append("deposited_on")
     mission.save(update_fields=fields)
+    return mission
+
+
+@transaction.atomic
+def mission_transition(*, by: User, mission: Mission, to: str) -> Mission:
+    """A move the lead expert chooses (operations started, designation lapsed). The states that
+    follow a fact are refused here: "deposited" only through the deposit of a frozen report."""
+    actions.require(by, mission, actions.Act.MISSION_STATE)
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    if to in FACT_STATES:
+        raise ValidationError(
+            _(
+                "L'état « %(state)s » suit un fait : il ne se choisit pas, il résulte de la diffusion du pré-rapport ou du dépôt du rapport."
+            )
+            % {"state": MissionStatus(to).label}
+        )
+    if to in DESIGNATION_STATES:
+        raise _refuse_move(mission, to)  # each expert answers his own designation: designation_respond
+    return _move(mission, to)
+
+
+@transaction.atomic
+def mission_state_follow(*, mission: Mission, to: str) -> Mission:
+    """The state that follows a fact just recorded (a pre-report sent, a report deposited): called
+    by the service that recorded the fact, after its own checks of who acts."""
+    if to not in FACT_STATES:
+        raise ValueError(f"{to} is not a state that follows a fact")
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    return _move(mission, to)
+
+
+@transaction.atomic
+def designation_respond(*, by: User, mission: Mission, accept: bool, on: date | None = None) -> Mission:
+    """An expert accepts or declines his own designation (CPC art. 235). The lead expert's answer
+    is the mission's: accepted, or declined (final). A co-expert who declines leaves the mission."""
+    actions.require(by, mission, actions.Act.DESIGNATION_RESPOND)
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    assignment = mission.assignments.get(expert=by)
+    on = on or countries.today(mission)
+    if assignment.role == ExpertRole.EXPERT:
+        _move(mission, MissionStatus.ACCEPTED if accept else MissionStatus.DECLINED)
+        if accept and assignment.accepted_on is None:
+            assignment.accepted_on = on
+            assignment.save(update_fields=["accepted_on"])
+        return mission
+    if mission.status in (MissionStatus.DECLINED, MissionStatus.LAPSED, MissionStatus.DEPOSITED):
+        raise ValidationError(_("La mission est close."))
+    if accept:
+        if assignment.accepted_on is None:
+            assignment.accepted_on = on
+            assignment.save(update_fields=["accepted_on"])
+    else:
+        if assignment.accepted_on is not None:
+            raise ValidationError(_("Vous avez déjà accepté cette mission."))
+        assignment.delete()
     return mission
 
 
@@ -101,6 +181,14 @@ def assignment_add(*, mission: Mission, expert: User, role: str = ExpertRole.EXP
         raise ValidationError({"expert": f"{expert} n'a pas un compte d'expert."})
     if mission.assignments.filter(expert=expert).exists():
         raise ValidationError({"expert": f"{expert} est déjà désigné dans cette mission."})
+    if mission.parties.filter(Q(account=expert) | Q(representatives__user=expert)).exists():
+        # DOMAIN.md §8: nobody who sits for a party may be given an expert seat.
+        raise ValidationError(
+            {
+                "expert": _("%(user)s agit pour une partie dans cette mission : il ne peut y être expert.")
+                % {"user": expert}
+            }
+        )
     assignment = ExpertAssignment(mission=mission, expert=expert, role=ExpertRole(role))
     assignment.full_clean()
     assignment.save()
@@ -128,8 +216,9 @@ def consignation_record(
 
 
 @transaction.atomic
-def extension_request(*, mission: Mission, requested_on: date, requested_due: date, reason: str) -> Extension:
+def extension_request(*, by: User, mission: Mission, requested_on: date, requested_due: date, reason: str) -> Extension:
     """The expert asks the judge for more time (prorogation), with his reasons."""
+    actions.require(by, mission, actions.Act.EXTENSION_REQUEST)
     if mission.status in (MissionStatus.DEPOSITED, MissionStatus.DECLINED, MissionStatus.LAPSED):
         raise ValidationError("La mission est close : aucune prorogation ne peut être demandée.")
     if mission.extensions.filter(granted__isnull=True).exists():
@@ -150,9 +239,10 @@ def extension_request(*, mission: Mission, requested_on: date, requested_due: da
 
 @transaction.atomic
 def extension_decide(
-    *, extension: Extension, granted: bool, decided_on: date, new_due: date | None = None
+    *, by: User, extension: Extension, granted: bool, decided_on: date, new_due: date | None = None
 ) -> Extension:
     """The clerk records the judge's decision; the history of requests stays."""
+    actions.require(by, extension.mission, actions.Act.EXTENSION_DECIDE)
     if extension.granted is not None:
         raise ValidationError("La décision sur cette demande est déjà enregistrée.")
     if granted:
@@ -168,8 +258,9 @@ def extension_decide(
 
 
 @transaction.atomic
-def consignation_pay(*, consignation: Consignation, paid_on: date) -> Consignation:
+def consignation_pay(*, by: User, consignation: Consignation, paid_on: date) -> Consignation:
     """The clerk records that the provision was deposited at the registry."""
+    actions.require(by, consignation.mission, actions.Act.CONSIGNATION_RECORD)
     if consignation.paid_on is not None:
         raise ValidationError("Cette consignation est déjà enregistrée comme versée.")
     consignation.paid_on = paid_on

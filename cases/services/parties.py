@@ -1,14 +1,87 @@
+"""Seats of the parties' side: a party (with its own account), its avocats and médecins-conseils.
+
+Who may seat or unseat people is asked of cases.actions (DOMAIN.md §8: the lead expert and the
+co-experts, never the sapiteur). What a seat may be is decided here, for every way of taking one
+(the page, the scenario loader, an invitation accepted):
+
+- nobody with an expert seat in the mission (expert, co-expert, sapiteur) sits for a party;
+- nobody sits for two parties whose interests are opposed: a victim and a party that is not one,
+  a demandeur and a défendeur.
+
+Ending a seat deletes its row: cases.access reads the rows, so its access ends at once; the access
+log keeps what was seen.
+"""
+
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import SEAT_ROLES, Invitation, Role, User
+from accounts.services import active_account_for_email, email_normalize, invitation_create
+from cases import actions
 from cases.choices import PartyRole, RepresentativeKind
 from cases.models import Mission, Party, Representative
+
+OPPOSED_ROLES = frozenset({PartyRole.DEMANDEUR, PartyRole.DEFENDEUR})
+
+
+def opposed(a_victim: bool, a_role: str, b_victim: bool, b_role: str) -> bool:
+    """Whether two parties' interests are opposed (DOMAIN.md §8): a victim and a party that is not
+    one, or a demandeur and a défendeur."""
+    return a_victim != b_victim or {a_role, b_role} == OPPOSED_ROLES
+
+
+def _lock(mission: Mission) -> Mission:
+    """Seats of one mission change one at a time: two concurrent requests cannot both pass the
+    checks and seat one person on both sides."""
+    return Mission.objects.select_for_update().get(pk=mission.pk)
+
+
+def _seat_refusal(mission: Mission, user: User, *, party_pk: int | None, is_victim: bool, role: str) -> str:
+    """Why the user may not sit for this party (or the party about to be created); "" if he may."""
+    if mission.assignments.filter(expert=user).exists():
+        return _("%(user)s siège comme expert dans cette mission : il ne peut y agir pour une partie.") % {"user": user}
+    others = (
+        Party.objects.filter(mission=mission)
+        .filter(pk__in=_parties_of(user, mission))
+        .exclude(pk=party_pk)
+        .only("pk", "name", "is_victim", "role")
+    )
+    for other in others:
+        if opposed(other.is_victim, other.role, is_victim, role):
+            return _(
+                "%(user)s agit déjà pour %(other)s, dont les intérêts sont opposés : "
+                "nul ne siège pour deux parties opposées dans une même mission."
+            ) % {"user": user, "other": other.name}
+    return ""
+
+
+def _parties_of(user: User, mission: Mission) -> set[int]:
+    own = Party.objects.filter(mission=mission, account=user).values_list("pk", flat=True)
+    represented = Representative.objects.filter(party__mission=mission, user=user).values_list("party_id", flat=True)
+    return set(own) | set(represented)
+
+
+def _check_seat(mission: Mission, user: User, *, party_pk: int | None, is_victim: bool, role: str, field: str) -> None:
+    if not user.is_active:
+        raise ValidationError({field: _("Le compte de %(user)s est désactivé.") % {"user": user}})
+    refusal = _seat_refusal(mission, user, party_pk=party_pk, is_victim=is_victim, role=role)
+    if refusal:
+        raise ValidationError({field: refusal}, code="seat_conflict")
+
+
+def _check_party_account(user: User) -> None:
+    if user.role != Role.PARTY:
+        raise ValidationError({"account": _("Le compte de %(user)s n'est pas un compte de partie.") % {"user": user}})
 
 
 @transaction.atomic
 def party_create(
     *,
+    by: User,
     mission: Mission,
     name: str,
     role: str,
@@ -17,12 +90,16 @@ def party_create(
     opposable: bool = True,
     account: User | None = None,
 ) -> Party:
-    if account is not None and account.role != Role.PARTY:
-        raise ValidationError({"account": f"Le compte {account.username} n'est pas un compte de partie."})
+    actions.require(by, mission, actions.Act.SEATS_MANAGE)
+    mission = _lock(mission)
+    role = PartyRole(role)
+    if account is not None:
+        _check_party_account(account)
+        _check_seat(mission, account, party_pk=None, is_victim=is_victim, role=role, field="account")
     party = Party(
         mission=mission,
         name=name.strip(),
-        role=PartyRole(role),
+        role=role,
         is_victim=is_victim,
         is_insurer=is_insurer,
         opposable=opposable,
@@ -34,15 +111,167 @@ def party_create(
 
 
 @transaction.atomic
-def representative_add(*, party: Party, user: User, kind: str) -> Representative:
+def party_account_set(*, by: User, party: Party, user: User) -> Party:
+    """Seats the party's own account (the party itself logs in)."""
+    actions.require(by, party.mission, actions.Act.SEATS_MANAGE)
+    _lock(party.mission)
+    party = Party.objects.get(pk=party.pk)
+    _check_party_account(user)
+    if party.account_id is not None:
+        if party.account_id == user.pk:
+            raise ValidationError({"account": _("%(user)s est déjà le compte de cette partie.") % {"user": user}})
+        raise ValidationError(
+            {"account": _("Cette partie a déjà un compte : mettez d'abord fin à ce siège.")}, code="seat_taken"
+        )
+    _check_seat(party.mission, user, party_pk=party.pk, is_victim=party.is_victim, role=party.role, field="account")
+    party.account = user
+    party.full_clean()
+    party.save(update_fields=["account"])
+    return party
+
+
+@transaction.atomic
+def representative_add(*, by: User, party: Party, user: User, kind: str) -> Representative:
+    actions.require(by, party.mission, actions.Act.SEATS_MANAGE)
+    _lock(party.mission)
+    party = Party.objects.get(pk=party.pk)
     kind = RepresentativeKind(kind)
+    _check_seat(party.mission, user, party_pk=party.pk, is_victim=party.is_victim, role=party.role, field="user")
     if user.role != kind.value:
-        raise ValidationError({"user": f"{user} n'a pas un compte de {kind.label.lower()}."})
-    if party.mission.assignments.filter(expert=user).exists():
-        raise ValidationError({"user": f"{user} est expert dans cette mission et ne peut y représenter une partie."})
+        raise ValidationError(
+            {"user": _("%(user)s n'a pas un compte de %(kind)s.") % {"user": user, "kind": kind.label.lower()}}
+        )
     if Representative.objects.filter(party=party, user=user, kind=kind).exists():
-        raise ValidationError({"user": f"{user} représente déjà {party} à ce titre."})
+        raise ValidationError(
+            {"user": _("%(user)s représente déjà %(party)s à ce titre.") % {"user": user, "party": party.name}}
+        )
     representative = Representative(party=party, user=user, kind=kind)
     representative.full_clean()
     representative.save()
     return representative
+
+
+def seat_user(*, by: User, party: Party, user: User) -> Party | Representative:
+    """Seats an account for the party in the quality its role gives: the party's own account, its
+    avocat or its médecin-conseil."""
+    if user.role == Role.PARTY:
+        return party_account_set(by=by, party=party, user=user)
+    if user.role in (Role.AVOCAT, Role.MEDECIN_CONSEIL):
+        return representative_add(by=by, party=party, user=user, kind=user.role)
+    raise ValidationError(
+        {"user": _("%(user)s ne peut siéger pour une partie avec un compte de ce rôle.") % {"user": user}}
+    )
+
+
+@dataclass(frozen=True)
+class SeatOutcome:
+    """What seating by e-mail did: an existing account seated, or an invitation sent."""
+
+    user: User | None = None
+    invitation: Invitation | None = None
+
+    @property
+    def seated(self) -> bool:
+        return self.user is not None
+
+
+@transaction.atomic
+def seat_by_email(*, by: User, party: Party, role: str, email: str) -> SeatOutcome:
+    """Seats the active account of this e-mail and role, or invites the person to create one. The
+    expert learns no more than "seated" or "invitation sent": no account is ever listed."""
+    actions.require(by, party.mission, actions.Act.SEATS_MANAGE)
+    role = Role(role)
+    if role not in SEAT_ROLES:
+        raise ValidationError({"role": _("Qualité inconnue.")})
+    email = email_normalize(email)
+    if not email:
+        raise ValidationError({"email": _("Indiquez une adresse e-mail.")})
+    mission = _lock(party.mission)
+    party = Party.objects.get(pk=party.pk)
+    account = active_account_for_email(email)
+    if account is not None and account.role == role:
+        seat_user(by=by, party=party, user=account)
+        return SeatOutcome(user=account)
+    if role == Role.PARTY and party.account_id is not None:
+        raise ValidationError(
+            {"email": _("Cette partie a déjà un compte : mettez d'abord fin à ce siège.")}, code="seat_taken"
+        )
+    _check_invitations(mission, party, email)
+    return SeatOutcome(
+        invitation=invitation_create(invited_by=by, mission=mission, party=party, role=role, email=email)
+    )
+
+
+def _check_invitations(mission: Mission, party: Party, email: str) -> None:
+    """The rules of seats, for the seats an address has been invited to and not yet taken."""
+    pending = Invitation.objects.pending().filter(mission=mission, email__iexact=email).select_related("party")
+    for invitation in pending:
+        other = invitation.party
+        if other.pk != party.pk and opposed(other.is_victim, other.role, party.is_victim, party.role):
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Cette adresse a déjà été invitée pour %(other)s, dont les intérêts sont opposés : "
+                        "nul ne siège pour deux parties opposées dans une même mission."
+                    )
+                    % {"other": other.name}
+                },
+                code="seat_conflict",
+            )
+
+
+@transaction.atomic
+def party_add(
+    *,
+    by: User,
+    mission: Mission,
+    name: str,
+    role: str,
+    is_victim: bool = False,
+    is_insurer: bool = False,
+    opposable: bool = True,
+    email: str = "",
+) -> tuple[Party, SeatOutcome | None]:
+    """A party, and its own account seated (or invited) by e-mail address when one is given: both or
+    neither."""
+    party = party_create(
+        by=by, mission=mission, name=name, role=role, is_victim=is_victim, is_insurer=is_insurer, opposable=opposable
+    )
+    outcome = seat_by_email(by=by, party=party, role=Role.PARTY, email=email) if email.strip() else None
+    return party, outcome
+
+
+# --- Ending a seat ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def representative_end(*, by: User, representative: Representative) -> None:
+    """Ends an avocat's or médecin-conseil's seat: his access to the mission ends at once."""
+    actions.require(by, representative.party.mission, actions.Act.SEATS_MANAGE)
+    _lock(representative.party.mission)
+    Representative.objects.filter(pk=representative.pk).delete()
+
+
+@transaction.atomic
+def party_account_end(*, by: User, party: Party) -> Party:
+    """Ends the seat of the party's own account; the party stays in the mission, without account."""
+    actions.require(by, party.mission, actions.Act.SEATS_MANAGE)
+    _lock(party.mission)
+    party = Party.objects.get(pk=party.pk)
+    if party.account_id is not None:
+        party.account = None
+        party.save(update_fields=["account"])
+    return party
+
+
+@transaction.atomic
+def invitation_cancel(*, by: User, invitation: Invitation) -> Invitation:
+    """Withdraws an invitation not yet accepted: its link stops working."""
+    actions.require(by, invitation.mission, actions.Act.SEATS_MANAGE)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été acceptée : mettez fin au siège lui-même."))
+    if invitation.cancelled_at is None:
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+    return invitation

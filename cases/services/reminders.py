@@ -1,6 +1,10 @@
 """The daily deadline scan: one e-mail per deadline and state (due soon, then overdue), sent once
-whatever the number of scans or duplicate task deliveries."""
+whatever the number of scans or duplicate task deliveries. One mission that fails (its mail server
+refuses, its data breaks a header) never stops the scan for the others: it is logged with its id,
+counted, and left to the next scan."""
 
+import logging
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -9,10 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from cases import countries
 from cases.choices import ExpertRole
 from cases.deadlines import Deadline, State, mission_deadlines
 from cases.models import Mission, Reminder
 from cases.selectors import with_deadline_data
+from cases.validators import mail_subject
+
+logger = logging.getLogger(__name__)
 
 REMINDED_STATES = (State.DUE_SOON, State.OVERDUE)
 
@@ -29,7 +37,7 @@ def _recipients(mission: Mission, clerks: dict[int, list[User]]) -> list[str]:
 def _message(mission: Mission, deadline: Deadline) -> tuple[str, str]:
     # No medical content in an e-mail: the case number, the deadline, a link to the app.
     when = "arrive à échéance" if deadline.state == State.DUE_SOON else "est dépassée"
-    subject = f"[RG {mission.rg}] {deadline.label} : échéance du {deadline.due:%d/%m/%Y} {when}"
+    subject = mail_subject(f"[RG {mission.rg}] {deadline.label} : échéance du {deadline.due:%d/%m/%Y} {when}")
     lines = [
         f"Mission RG {mission.rg} ({mission.court.name}).",
         f"{deadline.label} : échéance du {deadline.due:%d/%m/%Y}, {deadline.state_label}.",
@@ -69,20 +77,38 @@ def reminder_send(*, mission: Mission, deadline: Deadline, recipients: list[str]
     return True
 
 
-def reminders_scan(*, today: date, mission_ids: list[int] | None = None) -> int:
-    """Sends the reminders due on `today`; returns how many were sent."""
+@dataclass
+class ScanResult:
+    sent: int = 0
+    failed: list[int] = field(default_factory=list)  # the ids of the missions that failed
+
+
+def reminders_run(*, today: date | None = None, mission_ids: list[int] | None = None) -> ScanResult:
+    """Sends the reminders due on `today` (None: each court's own date, in its time zone),
+    mission by mission. A mission that fails is logged with
+    its id and counted; its reminders were not recorded (reminder_send rolls back), so the next
+    scan sends them; the scan goes on with the others."""
     missions = Mission.objects.exclude(status__in=["declined", "lapsed"])
     if mission_ids is not None:
         missions = missions.filter(pk__in=mission_ids)
     clerks: dict[int, list[User]] = {}
     for clerk in User.objects.filter(role=Role.CLERK, is_active=True, court__isnull=False):
         clerks.setdefault(clerk.court_id, []).append(clerk)
-    sent = 0
+    result = ScanResult()
     for mission in with_deadline_data(missions.order_by("pk")):
-        recipients = _recipients(mission, clerks)
-        for deadline in mission_deadlines(mission, today):
-            if deadline.state in REMINDED_STATES and reminder_send(
-                mission=mission, deadline=deadline, recipients=recipients
-            ):
-                sent += 1
-    return sent
+        try:
+            recipients = _recipients(mission, clerks)
+            for deadline in mission_deadlines(mission, today or countries.today(mission)):
+                if deadline.state in REMINDED_STATES and reminder_send(
+                    mission=mission, deadline=deadline, recipients=recipients
+                ):
+                    result.sent += 1
+        except Exception:
+            logger.exception("deadline reminders of mission %s failed; the next scan retries them", mission.pk)
+            result.failed.append(mission.pk)
+    return result
+
+
+def reminders_scan(*, today: date | None = None, mission_ids: list[int] | None = None) -> int:
+    """Sends the reminders due on `today`; returns how many were sent (failures: reminders_run)."""
+    return reminders_run(today=today, mission_ids=mission_ids).sent

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from cases import calendar, deadlines, selectors
+from cases import calendar, countries, deadlines, selectors
 from cases.models import CalendarFeed, Mission
 from cases.services.calendar import calendar_token_renew
 
@@ -34,7 +34,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     missions = selectors.with_deadline_data(
         Mission.objects.filter(assignments__expert=feed.user).exclude(status__in=["declined", "lapsed"])
     )
-    today = timezone.localdate()
     events = []
     for mission in missions:
         for conv in mission.convocations.all():
@@ -42,12 +41,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
                 {
                     "uid": f"meeting-{conv.pk}@expertise",
                     "start": conv.meeting_at,
+                    "tzid": countries.zone(mission).key,  # the court's local time (DOMAIN.md §11)
                     "minutes": 180,
                     "summary": f"Réunion d'expertise RG {mission.rg}",
                     "location": conv.place,
                 }
             )
-        for d in deadlines.mission_deadlines(mission, today):
+        for d in deadlines.mission_deadlines(mission, countries.today(mission)):
             if d.state != deadlines.State.DONE:
                 events.append(
                     {

@@ -1,7 +1,9 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases import access
+from cases import access, actions, countries
 from cases.models import Mission
 
 # (url name, label, who sees the tab: "all", "side" = experts and parties' sides, "expert", "patient")
@@ -25,6 +27,9 @@ def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict
     ("mission_parties" for the cases app, or "app:name")."""
     tab = tab if ":" in tab else f"cases:{tab}"
     mission = access.mission_for(request.user, pk)
+    # The court's zone for the rest of the request (its forms, its pages; DOMAIN.md §11); the
+    # default comes back when the response is made (cases.middleware.CourtTimeZoneMiddleware).
+    timezone.activate(countries.zone(mission))
     seat = access.seat_in(request.user, mission)
     patient_side = mission.parties.filter(pk__in=seat.side_party_ids, medical_documents__isnull=False).exists() or (
         mission.parties.filter(pk__in=seat.side_party_ids, is_victim=True).exists()
@@ -38,19 +43,43 @@ def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict
     tabs = [(name, label) for name, label, who in TABS if shown[who]]
     if tab not in {name for name, _ in tabs}:
         raise PermissionDenied("Cette page n'est pas accessible à votre qualité dans la mission.")
+    action_seat = actions.seat_of(request.user, mission)
     return mission, {
         "mission": mission,
         "tab": tab,
         "tabs": tabs,
         "is_expert": seat.expert,
         "seat": seat,
+        "action_seat": action_seat,
+        "can": actions.allowed_acts(action_seat),  # which buttons to show: the same rules as `require`
         "patient_side": patient_side,
     }
 
 
-def _require_expert(context: dict) -> None:
-    if not context["is_expert"]:
-        raise PermissionDenied("Seuls les experts de la mission peuvent faire cette opération.")
+def require(request: HttpRequest, context: dict, act: actions.Act, party=None) -> None:
+    """The view's question to the one door for actions, with the seat the page already read."""
+    if party is not None and party.mission_id != context["mission"].pk:
+        raise PermissionDenied(str(actions.REFUSALS["party"]))
+    verdict = actions.rule_for(context["action_seat"], act, party)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+
+
+def form_status(request: HttpRequest, *forms) -> int:
+    """A page shown again with a refused form answers 400: the input was bad, and nothing was saved
+    (a 200 would look like success to a client that does not read the page)."""
+    if request.method == "POST" and any(f is not None and f.is_bound and f.errors for f in forms):
+        return 400
+    return 200
+
+
+def post_id(request: HttpRequest, name: str) -> int:
+    """A row's id sent by a form (a hidden field): a 400 with a French message, never a 500, when it
+    is missing or not a number."""
+    value = request.POST.get(name, "")
+    if not value.isascii() or not value.isdigit():
+        raise BadRequest(_("Identifiant « %(name)s » invalide.") % {"name": name})
+    return int(value)
 
 
 def form_errors(form, exc: ValidationError) -> None:

@@ -7,22 +7,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from cases import actions
 from cases.forms import (
     ConvocationForm,
     RecipientForm,
 )
 from cases.models import ConvocationRecipient
 from cases.services.convocations import convocation_create, convocation_letter_pdf, recipient_update
-from cases.views.common import _require_expert, form_errors, mission_page, safe_name
+from cases.views.common import form_errors, form_status, mission_page, require, safe_name
 
 
 @never_cache
 @login_required
 def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
     mission, context = mission_page(request, pk, "mission_convocations")
-    form = ConvocationForm(request.POST or None)
+    form = ConvocationForm(request.POST or None, country=mission.court.country)
     if request.method == "POST":
-        _require_expert(context)
+        require(request, context, actions.Act.MEETING_MANAGE)
         if form.is_valid():
             try:
                 convocation_create(mission=mission, **form.cleaned_data)
@@ -37,13 +38,13 @@ def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("recipients", queryset=ConvocationRecipient.objects.order_by("pk"))
     )
     context.update(form=form, convocations=convocations)
-    return render(request, "cases/mission_convocations.html", context)
+    return render(request, "cases/mission_convocations.html", context, status=form_status(request, form))
 
 
 @login_required
 def convocation_letter(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
     mission, context = mission_page(request, pk, "mission_convocations")
-    _require_expert(context)
+    require(request, context, actions.Act.MEETING_MANAGE)
     recipient = get_object_or_404(
         ConvocationRecipient.objects.select_related("mission_convocation__mission__court"),
         pk=recipient_id,
@@ -59,9 +60,9 @@ def convocation_letter(request: HttpRequest, pk: int, recipient_id: int) -> Http
 @login_required
 def convocation_recipient(request: HttpRequest, pk: int, recipient_id: int) -> HttpResponse:
     mission, context = mission_page(request, pk, "mission_convocations")
-    _require_expert(context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    require(request, context, actions.Act.MEETING_MANAGE)
     recipient = get_object_or_404(ConvocationRecipient, pk=recipient_id, mission_convocation__mission=mission)
     form = RecipientForm(request.POST, prefix=f"r{recipient.pk}")
     if form.is_valid():

@@ -1,4 +1,3 @@
-import csv
 from collections import Counter
 from operator import attrgetter
 
@@ -9,10 +8,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from cases import deadlines, selectors
+from cases.csv_export import csv_response
 from cases.forms import (
     DashboardFilterForm,
     MissionCreateForm,
@@ -22,7 +21,7 @@ from cases.services.missions import (
     mission_create,
 )
 from cases.templates_questions import all_templates, default_questions
-from cases.views.common import form_errors
+from cases.views.common import form_errors, form_status
 
 SORTS = {
     "echeance": attrgetter("next_due", "pk"),
@@ -43,8 +42,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = DashboardFilterForm(request.GET or None, experts=selectors.dashboard_experts(request.user))
     data = filters.cleaned_data if filters.is_valid() else {}
+    # each mission's deadline states on its court's date (Paris and Tunis differ around midnight)
     entries = selectors.dashboard_entries(
-        request.user, today, search=data.get("q") or "", expert_id=int(data["expert"]) if data.get("expert") else None
+        request.user, search=data.get("q") or "", expert_id=int(data["expert"]) if data.get("expert") else None
     )
     if data.get("state"):
         entries = [e for e in entries if e.state == data["state"]]
@@ -52,9 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         entries = [e for e in entries if (e.next_due.year, e.next_due.month) == (today.year, today.month)]
     entries.sort(key=SORTS.get(data.get("sort") or "echeance", SORTS["echeance"]))
     if request.GET.get("format") == "csv":
-        return _dashboard_csv(selectors.dashboard_rows([e.pk for e in entries], today))
+        return _dashboard_csv(selectors.dashboard_rows([e.pk for e in entries]))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    page.object_list = selectors.dashboard_rows([e.pk for e in page.object_list], today)
+    page.object_list = selectors.dashboard_rows([e.pk for e in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     by_state = Counter(e.state for e in entries)
@@ -74,27 +74,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_csv(rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "missions.csv")
-    response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            "RG",
-            "affaire",
-            "juridiction",
-            "experts",
-            "état de la mission",
-            "dépôt du rapport",
-            "prochaine échéance",
-            "date",
-            "état de l'échéance",
-        ]
-    )
-    for r in rows:
-        experts = ", ".join(a.expert.display_name for a in r.mission.assignments.all())
-        writer.writerow(
-            [
+    header = [
+        "RG",
+        "affaire",
+        "juridiction",
+        "experts",
+        "état de la mission",
+        "dépôt du rapport",
+        "prochaine échéance",
+        "date",
+        "état de l'échéance",
+    ]
+
+    def lines():
+        for r in rows:
+            experts = ", ".join(a.expert.display_name for a in r.mission.assignments.all())
+            yield [
                 r.mission.rg,
                 r.mission.title,
                 r.mission.court.name,
@@ -105,8 +100,9 @@ def _dashboard_csv(rows) -> HttpResponse:
                 r.next.due.strftime("%d/%m/%Y") if r.next else "",
                 r.next.state_label if r.next else "à jour",
             ]
-        )
-    return response
+
+    # One writer for every CSV of the app: quoted, formulas neutralised, UTF-8 with BOM for Excel.
+    return csv_response("missions.csv", header, lines())
 
 
 @never_cache
@@ -139,4 +135,9 @@ def mission_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Mission créée. Ajoutez maintenant les parties.")
             return redirect("cases:mission_parties", mission.pk)
-    return render(request, "cases/mission_form.html", {"form": form, "question_templates": all_templates()})
+    return render(
+        request,
+        "cases/mission_form.html",
+        {"form": form, "question_templates": all_templates()},
+        status=form_status(request, form),
+    )

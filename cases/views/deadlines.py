@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cases import deadlines, selectors
+from cases import actions, deadlines, selectors
 from cases.forms import (
     ClerkDatesForm,
     ConsignationComplementForm,
@@ -22,7 +23,19 @@ from cases.services.missions import (
     extension_request,
     mission_dates_set,
 )
-from cases.views.common import _require_expert, form_errors, mission_page, visible_one
+from cases.views.common import form_errors, form_status, mission_page, post_id, require, visible_one
+
+# Each form of the page and the act it does (DOMAIN.md §8): the lead expert asks for more time and
+# sets the dires deadline and the fee request (FR CPC art. 276, 282); the court records the judge's
+# decisions and the provision's facts.
+FORM_ACTS = {
+    "extension": actions.Act.EXTENSION_REQUEST,
+    "expert_dates": actions.Act.REPORT_PUBLISH,
+    "decision": actions.Act.EXTENSION_DECIDE,
+    "pay": actions.Act.CONSIGNATION_RECORD,
+    "complement": actions.Act.CONSIGNATION_RECORD,
+    "clerk_dates": actions.Act.CONSIGNATION_RECORD,
+}
 
 
 @never_cache
@@ -43,31 +56,28 @@ def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
             post("expert_dates"),
             prefix="dates",
             initial={"dires_due": mission.dires_due, "fee_requested_on": mission.fee_requested_on},
+            country=mission.court.country,
         ),
         "clerk_dates": ClerkDatesForm(
             post("clerk_dates"), prefix="tax", initial={"fees_taxed_on": mission.fees_taxed_on}
         ),
     }
     if which:
-        if which in ("extension", "expert_dates"):
-            _require_expert(context)
-        elif which in ("decision", "pay", "complement", "clerk_dates"):
-            if not is_clerk:
-                raise PermissionDenied("Seul le greffe de la juridiction enregistre cette décision.")
-        else:
-            raise PermissionDenied
+        if which not in FORM_ACTS:
+            raise BadRequest(_("Formulaire inconnu."))
+        require(request, context, FORM_ACTS[which])
         form = forms_[which]
         if form.is_valid():
             data = form.cleaned_data
             try:
                 if which == "extension":
-                    extension_request(mission=mission, requested_on=timezone.localdate(), **data)
+                    extension_request(by=request.user, mission=mission, requested_on=timezone.localdate(), **data)
                 elif which == "decision":
-                    extension = get_object_or_404(mission.extensions, pk=request.POST.get("extension"))
-                    extension_decide(extension=extension, **data)
+                    extension = get_object_or_404(mission.extensions, pk=post_id(request, "extension"))
+                    extension_decide(by=request.user, extension=extension, **data)
                 elif which == "pay":
-                    consignation = get_object_or_404(mission.consignations, pk=request.POST.get("consignation"))
-                    consignation_pay(consignation=consignation, **data)
+                    consignation = get_object_or_404(mission.consignations, pk=post_id(request, "consignation"))
+                    consignation_pay(by=request.user, consignation=consignation, **data)
                 elif which == "complement":
                     consignation_record(mission=mission, is_complement=True, **data)
                 else:
@@ -86,4 +96,4 @@ def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
         is_clerk=is_clerk,
         **{f"{name}_form": form for name, form in forms_.items()},
     )
-    return render(request, "cases/mission_deadlines.html", context)
+    return render(request, "cases/mission_deadlines.html", context, status=form_status(request, *forms_.values()))

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from cases import access, actions
 from cases.forms import (
     DireAnswerForm,
     DireForm,
@@ -13,7 +14,7 @@ from cases.forms import (
 )
 from cases.models import Dire
 from cases.services.dires import dire_answer, dire_file, dire_prepare, dire_record
-from cases.views.common import _require_expert, form_errors, mission_page
+from cases.views.common import form_errors, form_status, mission_page, post_id, require
 
 
 @never_cache
@@ -23,9 +24,9 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
     own; a médecin-conseil prepares a draft that only his side sees, and his avocat files it."""
     mission, context = mission_page(request, pk, "mission_dires")
     user = request.user
-    seat = context["seat"]
-    lawyer_of = list(mission.parties.filter(representatives__user=user, representatives__kind="avocat").distinct())
-    doctor_of = list(mission.parties.filter(pk__in=seat.doctor_party_ids))
+    parties = list(mission.parties.all())
+    lawyer_of = actions.parties_for(context["action_seat"], actions.Act.DIRE_FILE, parties)
+    doctor_of = actions.parties_for(context["action_seat"], actions.Act.DIRE_PREPARE, parties)
     which = request.POST.get("form") if request.method == "POST" else None
     form = DireForm(
         request.POST if which == "dire" else None, mission=mission, initial={"received_on": timezone.localdate()}
@@ -33,17 +34,17 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
     own_form = OwnDireForm(request.POST if which in ("file", "prepare") else None, parties=lawyer_of or doctor_of)
     today = timezone.localdate()
     if which == "answer":
-        _require_expert(context)
-        dire = get_object_or_404(Dire, pk=request.POST.get("dire"), mission=mission, is_filed=True)
+        require(request, context, actions.Act.DIRE_RECORD)
+        dire = get_object_or_404(Dire, pk=post_id(request, "dire"), mission=mission, is_filed=True)
         answer_form = DireAnswerForm(request.POST)
         if answer_form.is_valid():
             dire_answer(dire=dire, answer=answer_form.cleaned_data["answer"], answered_on=today)
             messages.success(request, "Réponse enregistrée.")
-        else:
-            messages.error(request, "La réponse ne peut être vide.")
+        else:  # empty, or longer than DIRE_MAX_CHARS
+            messages.error(request, " ".join(answer_form.errors.get("answer", [])) or "La réponse ne peut être vide.")
         return redirect("cases:mission_dires", mission.pk)
     if which == "dire":
-        _require_expert(context)
+        require(request, context, actions.Act.DIRE_RECORD)
         if form.is_valid():
             try:
                 dire_record(mission=mission, **form.cleaned_data)
@@ -53,10 +54,12 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Dire enregistré.")
                 return redirect("cases:mission_dires", mission.pk)
     if which in ("file", "prepare"):
-        if (which == "file" and not lawyer_of) or (which == "prepare" and not doctor_of):
-            raise PermissionDenied("Seul l'avocat d'une partie dépose un dire ; son médecin-conseil peut le préparer.")
+        act = actions.Act.DIRE_FILE if which == "file" else actions.Act.DIRE_PREPARE
+        if not (lawyer_of if which == "file" else doctor_of):
+            require(request, context, act)  # for no party of the mission: refused, with the reason
         if own_form.is_valid():
             party, text = own_form.cleaned_data["party"], own_form.cleaned_data["text"]
+            require(request, context, act, party=party)
             try:
                 if which == "file":
                     dire_record(mission=mission, party=party, filed_by=user, received_on=today, text=text)
@@ -70,7 +73,7 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:mission_dires", mission.pk)
     if which == "file_draft":
         draft = get_object_or_404(
-            Dire, pk=request.POST.get("dire"), mission=mission, is_filed=False, party__in=lawyer_of
+            Dire, pk=post_id(request, "dire"), mission=mission, is_filed=False, party__in=lawyer_of
         )
         try:
             dire_file(dire=draft, filed_by=user, received_on=today)
@@ -88,6 +91,7 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
         drafts=drafts,
         may_file=bool(lawyer_of),
         may_prepare=bool(doctor_of),
-        dires=mission.dires.filter(is_filed=True).select_related("party", "filed_by"),
+        # each with `text_shown`: the court's staff read a dire once annexed to a deposited report
+        dires=access.filed_dires(context["seat"], mission),
     )
-    return render(request, "cases/mission_dires.html", context)
+    return render(request, "cases/mission_dires.html", context, status=form_status(request, form, own_form))

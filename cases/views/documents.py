@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
-from cases import access, selectors
+from cases import access, actions, selectors
 from cases.forms import (
     CertificateForm,
     DocumentEditForm,
@@ -17,7 +17,7 @@ from cases.forms import (
 from cases.services.certificates import certificate_record
 from cases.services.documents import Upload, document_update, documents_upload
 from cases.uploads import too_large_message
-from cases.views.common import _require_expert, form_errors, mission_page
+from cases.views.common import form_errors, form_status, mission_page, require
 
 
 @never_cache
@@ -26,13 +26,14 @@ def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
     mission, context = mission_page(request, pk, "mission_documents")
     upload_form = DocumentUploadForm(request.POST or None, request.FILES or None, mission=mission)
     if request.method == "POST":
-        _require_expert(context)
         oversized = getattr(request, "oversized_uploads", [])
         for name in oversized:
             upload_form.add_error("files", too_large_message(name))
         if upload_form.is_valid() and not oversized:
             data = upload_form.cleaned_data
             producer, producer_party = upload_form.producer(mission)
+            seat = context["action_seat"]
+            require(request, context, actions.upload_act(seat, producer), party=producer_party)
             try:
                 stored = documents_upload(
                     mission=mission,
@@ -76,7 +77,7 @@ def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
         producer=criteria.get("producer", ""),
     )
     context.update(documents=documents, upload_form=upload_form, filters=filters)
-    return render(request, "cases/mission_documents.html", context)
+    return render(request, "cases/mission_documents.html", context, status=form_status(request, upload_form))
 
 
 @never_cache
@@ -85,24 +86,25 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document, decision = access.document_for(request, access.Action.VIEW, pk)
     _, context = mission_page(request, document.mission_id, "mission_documents")
     form = None
-    if context["is_expert"] and decision.allowed:
+    if context["can"]["piece_edit"] and decision.allowed:
         form = DocumentEditForm(
             request.POST or None,
             initial={"title": document.title, "date": document.date, "unrelated": document.unrelated},
         )
         if request.method == "POST" and form.is_valid():
-            document_update(document=document, **form.cleaned_data)
+            document_update(by=request.user, document=document, **form.cleaned_data)
             messages.success(request, "Pièce mise à jour.")
             return redirect("cases:document_detail", document.pk)
     elif request.method == "POST":
-        raise PermissionDenied
+        require(request, context, actions.Act.PIECE_EDIT)
+        raise PermissionDenied  # an expert who may not open the piece may not edit it either
     context.update(
         document=document,
         decision=decision,
         form=form,
         certificate=getattr(document, "certificate", None) if decision.allowed else None,
     )
-    return render(request, "cases/document_detail.html", context)
+    return render(request, "cases/document_detail.html", context, status=form_status(request, form))
 
 
 @login_required
@@ -131,7 +133,7 @@ def mission_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = CertificateForm(request.POST or None, documents=readable)
     if request.method == "POST":
-        _require_expert(context)
+        require(request, context, actions.Act.PIECE_EDIT)  # the certificate's data is the piece's
         if form.is_valid():
             try:
                 certificate_record(**form.cleaned_data)
@@ -140,5 +142,9 @@ def mission_certificates(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Certificat enregistré.")
                 return redirect("cases:mission_certificates", mission.pk)
-    context.update(form=form, timeline=selectors.medical_timeline(request.user, mission))
-    return render(request, "cases/mission_certificates.html", context)
+    timeline = selectors.medical_timeline(request.user, mission)
+    # Rule 9: the timeline shows the certificates' lesions, stoppages and authors: one log row per
+    # piece shown, written in one INSERT.
+    access.documents_shown(request, mission, mission.documents.filter(pk__in={e.document_id for e in timeline}))
+    context.update(form=form, timeline=timeline)
+    return render(request, "cases/mission_certificates.html", context, status=form_status(request, form))

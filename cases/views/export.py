@@ -6,9 +6,13 @@ import zipfile
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from cases import access
+from cases.csv_export import csv_bytes
 from cases.views.common import file_extension, mission_page, safe_name
+
+BORDEREAU_HEADER = [_("N°"), _("Date"), _("Pièce"), _("Produite par"), _("Fichier"), "SHA-256"]
 
 
 @login_required
@@ -22,14 +26,16 @@ def mission_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
     archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        lines = ["N°;Date;Pièce;Produite par;Fichier;SHA-256"]
+        rows = []
         for doc in documents:
             access.document_for(request, access.Action.DOWNLOAD, doc.pk)
             name = f"{doc.number:03d} - {safe_name(doc.title)}{file_extension(doc.content_type)}"
             with doc.file.open("rb") as handle, zf.open(name, "w") as target:
                 shutil.copyfileobj(handle, target, 64 * 1024)
-            lines.append(f"{doc.number};{doc.date or ''};{doc.title};{doc.producer_label};{name};{doc.sha256}")
-        zf.writestr("bordereau.csv", "\n".join(lines) + "\n")
+            date = doc.date.strftime("%d/%m/%Y") if doc.date else ""
+            rows.append([doc.number, date, doc.title, doc.producer_label, name, doc.sha256])
+        # Quoted and neutralised: a title cannot forge a row nor run as a formula in a spreadsheet.
+        zf.writestr("bordereau.csv", csv_bytes(BORDEREAU_HEADER, rows))
     archive.seek(0)
     response = FileResponse(
         archive,

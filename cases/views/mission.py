@@ -5,16 +5,18 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cases import selectors
+from cases import access, actions, selectors
 from cases.choices import MissionStatus
 from cases.services.missions import (
-    allowed_transitions,
+    designation_respond,
     interests_declare,
+    manual_transitions,
     mission_transition,
 )
-from cases.views.common import _require_expert, mission_page
+from cases.views.common import mission_page, require
 
 
 @never_cache
@@ -26,7 +28,7 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         assignments=mission.assignments.select_related("expert"),
         consignations=mission.consignations.select_related("payer"),
         extensions=mission.extensions.all(),
-        transitions=[(s, MissionStatus(s).label) for s in allowed_transitions(mission)],
+        transitions=[(s, MissionStatus(s).label) for s in manual_transitions(mission, context["action_seat"])],
         counts=mission.documents.aggregate(total=Count("pk")),
         conflicts=selectors.conflict_warnings(request.user, mission) if context["is_expert"] else [],
         my_assignment=mission.assignments.filter(expert=request.user).first(),
@@ -36,26 +38,31 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mission_status(request: HttpRequest, pk: int) -> HttpResponse:
-    mission, context = mission_page(request, pk, "mission_detail")  # 404 first: outsiders learn nothing
+    mission, _context = mission_page(request, pk, "mission_detail")  # 404 first: outsiders learn nothing
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _require_expert(context)
+    to = request.POST.get("to", "")
     try:
-        mission_transition(mission=mission, to=request.POST.get("to", ""))
+        if to in (MissionStatus.ACCEPTED, MissionStatus.DECLINED):
+            designation_respond(by=request.user, mission=mission, accept=to == MissionStatus.ACCEPTED)
+        else:
+            mission_transition(by=request.user, mission=mission, to=to)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "État de la mission mis à jour.")
+        messages.success(request, _("État de la mission mis à jour."))
+    if not access.visible_missions(request.user).filter(pk=mission.pk).exists():
+        return redirect("cases:dashboard")  # a co-expert who declined has left the mission
     return redirect("cases:mission_detail", mission.pk)
 
 
 @login_required
 def mission_interests(request: HttpRequest, pk: int) -> HttpResponse:
     mission, context = mission_page(request, pk, "mission_detail")
-    _require_expert(context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    require(request, context, actions.Act.INTERESTS_DECLARE)
     assignment = get_object_or_404(mission.assignments, expert=request.user)
     interests_declare(assignment=assignment, text=request.POST.get("interests", ""), declared_on=timezone.localdate())
-    messages.success(request, "Déclaration d'intérêts enregistrée.")
+    messages.success(request, _("Déclaration d'intérêts enregistrée."))
     return redirect("cases:mission_detail", mission.pk)

@@ -2,16 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cases import selectors
-from cases.forms import (
-    PartyForm,
-    RepresentativeForm,
-)
-from cases.services.parties import party_create, representative_add
-from cases.views.common import _require_expert, form_errors, mission_page
+from accounts.models import Invitation
+from cases import actions, selectors
+from cases.forms import PartyForm, RepresentativeForm
+from cases.models import Representative
+from cases.services import parties as services
+from cases.views.common import form_errors, form_status, mission_page, post_id, require
+
+END_FORMS = ("end_representative", "end_account", "cancel_invitation")
 
 
 @never_cache
@@ -22,27 +24,75 @@ def mission_parties(request: HttpRequest, pk: int) -> HttpResponse:
     party_form = PartyForm(request.POST if which == "party" else None, prefix="party")
     rep_form = RepresentativeForm(request.POST if which == "representative" else None, mission=mission, prefix="rep")
     if which:
-        _require_expert(context)
+        require(request, context, actions.Act.SEATS_MANAGE)
+        if which in END_FORMS:
+            _end_seat(request, mission, which)
+            return redirect("cases:mission_parties", mission.pk)
         try:
             if which == "party" and party_form.is_valid():
                 data = party_form.cleaned_data
-                party = party_create(
+                party, outcome = services.party_add(
+                    by=request.user,
                     mission=mission,
                     name=data["name"],
                     role=data["role"],
                     is_victim=data["is_victim"],
                     is_insurer=data["is_insurer"],
                     opposable=data["opposable"],
-                    account=data["account"],
+                    email=data["email"],
                 )
-                messages.success(request, f"Partie « {party.name} » ajoutée.")
+                messages.success(request, _("Partie « %(name)s » ajoutée.") % {"name": party.name})
+                if outcome is not None:
+                    _tell_outcome(request, outcome, data["email"])
                 return redirect("cases:mission_parties", mission.pk)
             if which == "representative" and rep_form.is_valid():
-                user = rep_form.cleaned_data["user"]
-                representative_add(party=rep_form.cleaned_data["party"], user=user, kind=user.role)
-                messages.success(request, f"{user.display_name} ajouté(e).")
+                data = rep_form.cleaned_data
+                outcome = services.seat_by_email(
+                    by=request.user, party=data["party"], role=data["role"], email=data["email"]
+                )
+                _tell_outcome(request, outcome, data["email"])
                 return redirect("cases:mission_parties", mission.pk)
         except ValidationError as exc:
             form_errors(party_form if which == "party" else rep_form, exc)
-    context.update(parties=selectors.parties_with_representatives(mission), party_form=party_form, rep_form=rep_form)
-    return render(request, "cases/mission_parties.html", context)
+    context.update(
+        parties=selectors.parties_with_representatives(mission),
+        invitations=selectors.pending_invitations(mission) if context["can"]["seats_manage"] else [],
+        party_form=party_form,
+        rep_form=rep_form,
+    )
+    return render(request, "cases/mission_parties.html", context, status=form_status(request, party_form, rep_form))
+
+
+def _tell_outcome(request: HttpRequest, outcome: services.SeatOutcome, email: str) -> None:
+    if outcome.seated:
+        messages.success(request, _("%(name)s siège désormais dans la mission.") % {"name": outcome.user.display_name})
+    else:
+        messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": email})
+
+
+def _end_seat(request: HttpRequest, mission, which: str) -> None:
+    """Ends a seat of this mission (an id of another mission is a 404, like any unknown id)."""
+    if which == "end_representative":
+        representative = get_object_or_404(
+            Representative.objects.select_related("user", "party__mission"),
+            pk=post_id(request, "representative"),
+            party__mission=mission,
+        )
+        services.representative_end(by=request.user, representative=representative)
+        messages.success(
+            request,
+            _("%(name)s ne siège plus pour %(party)s.")
+            % {"name": representative.user.display_name, "party": representative.party.name},
+        )
+    elif which == "end_account":
+        party = get_object_or_404(mission.parties.select_related("account"), pk=post_id(request, "party"))
+        services.party_account_end(by=request.user, party=party)
+        messages.success(request, _("Le compte de la partie %(party)s n'y siège plus.") % {"party": party.name})
+    else:
+        invitation = get_object_or_404(Invitation, pk=post_id(request, "invitation"), mission=mission)
+        try:
+            services.invitation_cancel(by=request.user, invitation=invitation)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return
+        messages.success(request, _("Invitation annulée."))

@@ -65,12 +65,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cases.middleware.CourtTimeZoneMiddleware",  # a mission page's court zone ends with its request
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",  # a logged-in user's saved language wins over his browser
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -91,11 +93,18 @@ AUTHENTICATION_BACKENDS = [
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = "Expertise médicale judiciaire"
 
-# Lockout (django-axes): per account and per address; the address is REMOTE_ADDR only, a
-# client-supplied X-Forwarded-For is never believed.
+# Lockout (django-axes): AXES_FAILURE_LIMIT failures lock the account (from every address) and the
+# account at that address; an address alone only at LOCKOUT_ADDRESS_FAILURE_LIMIT failures over
+# all usernames (against password spraying), since a court or a law firm shares one address
+# (accounts.security.LockoutHandler). The address is REMOTE_ADDR only, a client-supplied
+# X-Forwarded-For is never believed. A try refused by a lockout checks no password: it does not
+# count as a failure (nor prolong the lockout of a colleague behind the same address).
+AXES_HANDLER = "accounts.security.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env_int("LOCKOUT_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -131,6 +140,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -162,12 +172,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "fr-fr"
-LANGUAGES = [("fr", "Français")]
+# French is the source language and the default; Arabic for the users who choose it (or whose
+# browser asks for it before they log in). A logged-in user's language is saved on his account
+# (accounts.middleware.UserLanguageMiddleware). The catalogue is compiled by `make run`/`make test`.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["expertise.formats"]  # Arabic dates and numbers as written in Tunisia
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
@@ -195,6 +211,9 @@ FILE_UPLOAD_HANDLERS = [
 FILE_UPLOAD_PERMISSIONS = 0o600
 DOCUMENT_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_SIZE", 100 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 50)
+# Largest image accepted, in pixels, decided from its header before any decoding: an A3 page
+# scanned at 600 dpi is 7016 x 9921 = 69.6 Mpx; above 80 Mpx it is no scan but a decompression bomb.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 80_000_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -258,6 +277,9 @@ DEADLINES = {
 
 # Absolute address of the app, for links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# How long the link of an invitation to take a seat in a mission stays valid (single-use).
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 # Celery beat: the daily deadline scan.
 CELERY_BEAT_SCHEDULE = {

@@ -8,6 +8,7 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,7 @@ from accounts.models import User
 from cases import access
 from cases.choices import GranteeKind
 from cases.models import AccessLog, Consent, Document, Party, Refusal
+from cases.pdfgen import simple_pdf
 from tests import factories
 from tests.conftest import MISSION_PAGES, load_scenario_file
 
@@ -191,7 +193,8 @@ def test_consent_revocation_takes_effect_at_the_next_request(client):
     assert client.get(url).status_code == 200
     from cases.services.consents import consent_revoke
 
-    consent_revoke(consent=consent, revoked_on=date(2026, 11, 1))
+    signed = factories.pdf_upload("retrait.pdf", "Retrait signé")
+    consent_revoke(by=factories.lead_expert(m), consent=consent, revoked_on=date(2026, 11, 1), scan=signed)
     assert client.get(url).status_code == 403
 
 
@@ -335,11 +338,13 @@ def test_the_journal_is_read_by_the_experts_and_the_patient_side_only(client, tm
     assert page.count("<tr>") - 1 == 6
     response = client.get(journal + "?format=csv&allowed=0")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
-    assert rows[0][:3] == ["date", "utilisateur", "pièce"]
-    assert {(r[1], r[2], r[4], r[5]) for r in rows[1:]} == {
-        ("me.atlas", "2", "non", "doctors-only"),
-        ("me.atlas", "7", "non", "doctors-only"),
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["date", "utilisateur", "qualité dans la mission", "pièce n°"]
+    # Names and qualities, the rule in French: no login name, no address (tests/cases/test_access_log_page.py).
+    refused = str(access.LABELS[access.Rule.DOCTORS_ONLY])
+    assert {(r[1], r[2], r[3], r[6], r[7]) for r in rows[1:]} == {
+        ("Me Jean Morel", "avocat de Atlas Assurances", "2", "refusé", refused),
+        ("Me Jean Morel", "avocat de Atlas Assurances", "7", "refusé", refused),
     }
     client.force_login(User.objects.get(username="me.durand"))  # the victim's lawyer
     assert client.get(journal).status_code == 200
@@ -415,9 +420,10 @@ def test_the_patient_s_avocat_records_and_revokes_a_consent(client):
     }
     client.force_login(victim_lawyer)
     response = client.post(url, form)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "écrit" in response.context["consent_form"].errors["written"][0]
-    client.post(url, {**form, "consent-written": "on"})
+    signed = SimpleUploadedFile("consentement.pdf", simple_pdf(["Consentement signé"]), "application/pdf")
+    client.post(url, {**form, "consent-written": "on", "consent-scan": signed})  # rule 5: the signed scan
     consent = Consent.objects.get()
     assert access.decide(doctor, "download", doc).allowed
     client.post(url, {"form": "revoke", "consent": consent.pk})

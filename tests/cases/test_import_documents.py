@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from cases.models import Document
 from tests import factories
 from tests.conftest import stored_files
-from tests.files import bad_files, good_files, write_files
+from tests.files import active_pdfs, bad_files, good_files, image_bombs, malformed_pdfs, write_files
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,59 @@ def test_party_of_another_mission_is_refused(tmp_path):
             str(other.pk),
             *write(tmp_path, {"a.pdf": good_files()["certificat.pdf"]}),
         )
+
+
+def test_the_security_review_s_files_are_each_named_and_nothing_of_them_is_stored(tmp_path, private_media):
+    """Findings 5, 6 and 7 through the command (CPC art. 275: the pieces handed to the expert are
+    kept only if they can be kept safely): a page tree on which pypdf raised LimitReachedError
+    printed a traceback; now every file is named with its reason, the sound one is imported,
+    and the command fails."""
+    m = factories.mission()
+    hostile = {**active_pdfs(), **malformed_pdfs(), **image_bombs()}
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=f"{len(hostile)} fichier"):
+        call_command(
+            "import_documents",
+            "--mission",
+            m.pk,
+            "--produced-by",
+            "court",
+            *write(tmp_path, {"bon.pdf": good_files()["certificat.pdf"], **hostile}),
+            stderr=err,
+            stdout=io.StringIO(),
+        )
+    for name in hostile:
+        assert f"« {name} » est refusé : " in err.getvalue(), name
+    assert "Traceback" not in err.getvalue()
+    assert list(Document.objects.values_list("original_name", flat=True)) == ["bon.pdf"]
+    assert len(stored_files(private_media)) == 1
+
+
+def test_an_unexpected_failure_on_one_file_names_it_and_the_others_are_imported(tmp_path, private_media, monkeypatch):
+    from cases.management.commands import import_documents
+
+    real = import_documents.documents_upload
+
+    def fragile(**kwargs):
+        if kwargs["uploads"][0].name == "b.pdf":
+            raise OverflowError("a parser's arithmetic went wrong")
+        return real(**kwargs)
+
+    monkeypatch.setattr(import_documents, "documents_upload", fragile)
+    m = factories.mission()
+    err = io.StringIO()
+    pdf = good_files()["certificat.pdf"]
+    with pytest.raises(CommandError, match="1 fichier"):
+        call_command(
+            "import_documents",
+            "--mission",
+            m.pk,
+            "--produced-by",
+            "court",
+            *write(tmp_path, {"a.pdf": pdf, "b.pdf": pdf + b"\n", "c.pdf": pdf + b"\n\n"}),
+            stderr=err,
+            stdout=io.StringIO(),
+        )
+    assert "« b.pdf » est refusé : erreur inattendue" in err.getvalue() and "Traceback" not in err.getvalue()
+    assert sorted(Document.objects.values_list("original_name", flat=True)) == ["a.pdf", "c.pdf"]
+    assert len(stored_files(private_media)) == 2

@@ -9,7 +9,7 @@ from cases.selectors import medical_timeline
 from cases.services.certificates import certificate_record
 from cases.services.consents import consent_revoke, refusal_record
 from cases.services.dires import dire_record
-from cases.services.missions import mission_transition
+from cases.services.missions import designation_respond, mission_transition
 from cases.services.parties import representative_add
 from tests import factories
 
@@ -40,15 +40,20 @@ def test_report_due_before_the_order_is_refused():
 
 
 def test_status_follows_the_procedure():
+    # DOMAIN.md §8: a state follows its facts; "deposited" only through the deposit of a frozen report.
     m = factories.mission()
+    lead = factories.lead_expert(m)
     assert m.status == MissionStatus.DESIGNATED
+    with pytest.raises(ValidationError, match="suit un fait"):
+        mission_transition(by=lead, mission=m, to=MissionStatus.DEPOSITED)
+    m = designation_respond(by=lead, mission=m, accept=True)
+    m = mission_transition(by=lead, mission=m, to=MissionStatus.IN_PROGRESS)
+    assert m.status == MissionStatus.IN_PROGRESS
+    for fact in (MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED):
+        with pytest.raises(ValidationError, match="suit un fait"):
+            mission_transition(by=lead, mission=m, to=fact)
     with pytest.raises(ValidationError, match="ne peut passer"):
-        mission_transition(mission=m, to=MissionStatus.DEPOSITED)
-    for step in (MissionStatus.ACCEPTED, MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED):
-        m = mission_transition(mission=m, to=step)
-    assert m.status == MissionStatus.DEPOSITED
-    with pytest.raises(ValidationError):
-        mission_transition(mission=m, to=MissionStatus.IN_PROGRESS)
+        mission_transition(by=lead, mission=m, to=MissionStatus.LAPSED)
 
 
 def test_representative_must_have_the_matching_profession():
@@ -56,7 +61,7 @@ def test_representative_must_have_the_matching_profession():
     p = factories.party(m)
     doctor = factories.UserFactory(role="medecin_conseil")
     with pytest.raises(ValidationError):
-        representative_add(party=p, user=doctor, kind="avocat")
+        representative_add(by=factories.lead_expert(m), party=p, user=doctor, kind="avocat")
 
 
 def test_the_expert_cannot_represent_a_party_of_his_own_mission():
@@ -64,7 +69,7 @@ def test_the_expert_cannot_represent_a_party_of_his_own_mission():
     p = factories.party(m)
     the_expert = m.assignments.get().expert
     with pytest.raises(ValidationError):
-        representative_add(party=p, user=the_expert, kind="avocat")
+        representative_add(by=the_expert, party=p, user=the_expert, kind="avocat")
 
 
 def test_consent_to_an_insurer_must_be_written():
@@ -83,19 +88,22 @@ def test_consent_revocation_is_recorded_once():
     victim = factories.party(m, is_victim=True)
     other = factories.party(m, name="Clinique", role="defendeur")
     c = factories.consent(m, victim, to=other)
-    consent_revoke(consent=c, revoked_on=date(2026, 10, 1))
+    signed = factories.pdf_upload("retrait.pdf", "Retrait signé")
+    consent_revoke(by=factories.lead_expert(m), consent=c, revoked_on=date(2026, 10, 1), scan=signed)
     assert not c.is_active
     with pytest.raises(ValidationError):
-        consent_revoke(consent=c, revoked_on=date(2026, 10, 2))
+        consent_revoke(by=factories.lead_expert(m), consent=c, revoked_on=date(2026, 10, 2), scan=signed)
 
 
 def test_refusal_is_recorded_once_per_piece():
     m = factories.mission()
     victim = factories.party(m, is_victim=True)
     doc = factories.medical(m, victim)
-    refusal_record(patient=victim, document=doc, refused_on=date(2026, 10, 1))
+    lead = factories.lead_expert(m)
+    signed = factories.pdf_upload("refus.pdf", "Refus signé")
+    refusal_record(recorded_by=lead, patient=victim, document=doc, refused_on=date(2026, 10, 1), scan=signed)
     with pytest.raises(ValidationError):
-        refusal_record(patient=victim, document=doc, refused_on=date(2026, 10, 1))
+        refusal_record(recorded_by=lead, patient=victim, document=doc, refused_on=date(2026, 10, 1), scan=signed)
 
 
 def test_certificate_only_on_a_medical_piece():

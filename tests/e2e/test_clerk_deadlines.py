@@ -26,6 +26,7 @@ def test_clerk_tracks_deadlines_records_a_payment_and_an_extension(page):
     )
     consignation_record(mission=late, amount=1200, due=today - timedelta(days=3))
     extension_request(
+        by=factories.lead_expert(late),
         mission=late,
         requested_on=today,
         requested_due=today + timedelta(days=120),

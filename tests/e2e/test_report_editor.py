@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import CertificateKind, MissionStatus
-from cases.services.missions import mission_transition
+from cases.services.missions import designation_respond, mission_transition
 from reports.models import ReportVersion
 from tests import factories
 from tests.e2e.conftest import login
@@ -21,8 +21,9 @@ def test_expert_writes_the_report_renders_a_draft_and_sends_the_pre_report(page)
     expert = factories.expert(username="dr.martin", first_name="Paul", last_name="Martin")
     mission = factories.mission(expert_user=expert, rg="26/01234", title="Dupont c/ Atlas")
     with transaction.atomic():
-        mission_transition(mission=mission, to=MissionStatus.ACCEPTED)
-        mission_transition(mission=mission, to=MissionStatus.IN_PROGRESS)
+        lead = mission.assignments.get(role="expert").expert
+        designation_respond(by=lead, mission=mission, accept=True)
+        mission_transition(by=lead, mission=mission, to=MissionStatus.IN_PROGRESS)
     victim = factories.party(mission, name="Alice Dupont", is_victim=True)
     initial = factories.medical(mission, victim, title="Certificat médical initial")
     factories.certificate(initial, issued_on=date(2026, 3, 14), stoppage_days=30, lesions="Entorse cervicale")

@@ -19,7 +19,7 @@ from cases import deadlines
 from cases.choices import MissionStatus
 from cases.models import Document
 from cases.services.dires import dire_answer, dire_record
-from cases.services.missions import mission_transition
+from cases.services.missions import designation_respond, mission_transition
 from reports.builder import report_data, report_for
 from reports.models import RenderJob, ReportVersion, VersionKind
 from reports.services import ConcurrentEdit, certificate_proposals, render_request, report_save
@@ -53,9 +53,15 @@ def _answer_all(mission, user, texts=ANSWERS):
 
 
 def _start(mission):
+    lead = mission.assignments.get(role="expert").expert
     with transaction.atomic():
-        mission_transition(mission=mission, to=MissionStatus.ACCEPTED)
-        mission_transition(mission=mission, to=MissionStatus.IN_PROGRESS)
+        designation_respond(by=lead, mission=mission, accept=True)
+        mission_transition(by=lead, mission=mission, to=MissionStatus.IN_PROGRESS)
+
+
+def _co_expert(mission, user):
+    """Two doctors writing one report: the second is a co-expert (CPC art. 278), not a sapiteur."""
+    mission.assignments.filter(expert=user).update(role="co_expert")
 
 
 def test_rendered_report_answers_the_questions_in_order_and_names_only_the_pieces_it_may(lyon_report, tmp_path):
@@ -123,6 +129,7 @@ def test_an_unanswered_question_stops_the_deposit_with_its_number(lyon_report):
 
 def test_saving_over_a_concurrent_edit_is_refused_with_who_and_when(lyon_report):
     mission, users = lyon_report
+    _co_expert(mission, users["dr.roux"])
     report = report_for(mission)
     report_save(report=report, user=users["dr.roux"], expected_revision=0, fields={"examination": "Raideur."})
     with pytest.raises(ConcurrentEdit, match=r"modifié par .*Roux"):
@@ -133,6 +140,7 @@ def test_saving_over_a_concurrent_edit_is_refused_with_who_and_when(lyon_report)
 
 def test_editor_keeps_the_typed_text_and_says_so_on_a_concurrent_edit(client, lyon_report):
     mission, users = lyon_report
+    _co_expert(mission, users["dr.roux"])
     report = report_for(mission)
     report_save(report=report, user=users["dr.roux"], expected_revision=0, fields={"examination": "Raideur."})
     client.force_login(users["dr.martin"])
@@ -146,7 +154,7 @@ def test_editor_keeps_the_typed_text_and_says_so_on_a_concurrent_edit(client, ly
             "action": "save",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "depuis que vous l&#x27;avez ouvert" in page and "Mon texte" in page
 
@@ -252,6 +260,7 @@ def test_a_change_between_the_request_and_the_rendering_fails_the_deposit(lyon_r
     _start(mission)
     _answer_all(mission, users["dr.martin"])
     job = render_request(mission=mission, user=users["dr.martin"], kind=RenderJob.Kind.FINAL)  # not yet run
+    _co_expert(mission, users["dr.roux"])
     report = report_for(mission)
     report_save(
         report=report, user=users["dr.roux"], expected_revision=report.revision, fields={"reserves": "Modifié."}

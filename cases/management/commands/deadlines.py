@@ -2,16 +2,17 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from cases import countries
 from cases.deadlines import mission_deadlines
 from cases.models import Mission
 from cases.selectors import with_deadline_data
 
 
-def parse_today(value: str | None) -> date:
+def parse_today(value: str | None) -> date | None:
+    """The reference date given, or None: each mission's court's own date (its time zone)."""
     if not value:
-        return timezone.localdate()
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -28,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, today: str | None, json: bool, **options):
         day = parse_today(today)
         for mission in with_deadline_data(Mission.objects.order_by("pk")):
-            for d in mission_deadlines(mission, day):
+            for d in mission_deadlines(mission, day or countries.today(mission)):
                 if json:
                     self.stdout.write(
                         _json(

@@ -1,11 +1,15 @@
+import logging
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from cases.choices import Producer
 from cases.models import Mission
 from cases.services.documents import Upload, documents_upload
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -72,7 +76,9 @@ class Command(BaseCommand):
             try:
                 handle = path.open("rb")
             except OSError as exc:
-                self.stderr.write(f"« {path} » est refusé : lecture impossible ({exc.strerror}).")
+                self.stderr.write(
+                    _("« %(name)s » est refusé : lecture impossible (%(why)s).") % {"name": path, "why": exc.strerror}
+                )
                 failures += 1
                 continue
             with handle:
@@ -92,10 +98,24 @@ class Command(BaseCommand):
                         self.stderr.write(message)
                     failures += 1
                     continue
+                except Exception as exc:  # one file's failure names it and stops nothing else: no traceback
+                    # The traceback goes to the log at DEBUG level only (LOG_LEVEL=DEBUG to see it).
+                    logger.debug("import_documents: unexpected failure on one file", exc_info=True)
+                    self.stderr.write(
+                        _(
+                            "« %(name)s » est refusé : erreur inattendue pendant sa vérification (%(error)s) ; "
+                            "rien n'a été enregistré pour lui."
+                        )
+                        % {"name": path.name, "error": type(exc).__name__}
+                    )
+                    failures += 1
+                    continue
             result = stored[0]
             line = f"{path.name} : pièce n° {result.document.number} (id {result.document.pk})"
             if result.duplicate_of is not None:
                 line += f" — identique à la pièce n° {result.duplicate_of.number}"
             self.stdout.write(line)
         if failures:
-            raise CommandError(f"{failures} fichier(s) refusé(s) sur {len(files)}.")
+            raise CommandError(
+                _("%(failures)s fichier(s) refusé(s) sur %(count)s.") % {"failures": failures, "count": len(files)}
+            )

@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from cases.management.commands.deadlines import parse_today
-from cases.services.reminders import reminders_scan
+from cases.services.reminders import reminders_run
 
 
 class Command(BaseCommand):
@@ -11,5 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="date de référence (AAAA-MM-JJ), aujourd'hui par défaut")
 
     def handle(self, *args, today: str | None, **options):
-        sent = reminders_scan(today=parse_today(today))
-        self.stdout.write(f"reminders sent: {sent}")
+        result = reminders_run(today=parse_today(today))
+        self.stdout.write(f"reminders sent: {result.sent}")
+        if result.failed:
+            # Non-zero exit status, for cron and the monitoring; the errors are in the log, by mission.
+            raise CommandError(
+                gettext("Échec des rappels pour %(count)s mission(s) (n° %(ids)s) : voir le journal des erreurs.")
+                % {"count": len(result.failed), "ids": ", ".join(map(str, result.failed))}
+            )

@@ -6,16 +6,25 @@ import json
 import sys
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db.models import Q
+from django.db.models import FileField, Q
 
-from cases.models import Consent, Document
+from cases.models import Document
 from cases.storage import file_sha256, files_under
 
-# The rows that name a stored file: (model, its file field, whether it records the SHA-256).
-STORED = ((Document, "file", True), (Consent, "scan", False))
+
+def stored_fields() -> list[tuple]:
+    """Every file field of the cases app: (model, field name, whether the row records its SHA-256).
+    A new file field (a refusal's or a withdrawal's signed scan) is checked without a change here."""
+    return [
+        (model, f.name, model is Document and f.name == "file")
+        for model in apps.get_app_config("cases").get_models()
+        for f in model._meta.fields
+        if isinstance(f, FileField)
+    ]
 
 
 def storage_problems() -> dict[str, list]:
@@ -23,7 +32,7 @@ def storage_problems() -> dict[str, list]:
     on_disk = {p.relative_to(root).as_posix() for p in files_under(root / "private")}
     named: set[str] = set()
     missing, changed = [], []
-    for model, field, checksummed in STORED:
+    for model, field, checksummed in stored_fields():
         label = model._meta.model_name
         fields = ("pk", field, "sha256") if checksummed else ("pk", field)
         rows = model.objects.exclude(Q(**{field: ""})).values_list(*fields).order_by("pk").iterator(chunk_size=2000)
@@ -40,7 +49,7 @@ def storage_problems() -> dict[str, list]:
 
 def _row(problem: dict) -> str:
     """ "pièce 12", "consentement 3": the row a problem names, in words."""
-    for model, _, _ in STORED:
+    for model, _, _ in stored_fields():
         if model._meta.model_name in problem:
             return f"{model._meta.verbose_name} {problem[model._meta.model_name]}"
     raise ValueError(problem)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases import countries
 from cases.models import Mission
 from reports.builder import build_report
 from reports.models import VersionKind
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             instance = Mission.objects.get(pk=mission)
         except Mission.DoesNotExist:
             raise CommandError(f"Aucune mission n° {mission}.") from None
-        built = build_report(instance, VersionKind.PRE_REPORT if pre else VersionKind.FINAL)
+        with countries.court_time(instance):  # the court's dates and times (DOMAIN.md §11)
+            built = build_report(instance, VersionKind.PRE_REPORT if pre else VersionKind.FINAL)
         Path(out).write_bytes(built.pdf)
         self.stdout.write(f"{out} : {built.pages} pages, rapport de la mission {instance.pk} (RG {instance.rg})")
