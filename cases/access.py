@@ -19,9 +19,12 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySe
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COURT_ROLES, Role, User
+from cases import countries
 from cases.choices import GranteeKind, Producer, RepresentativeKind
 from cases.models import Consent, Dire, Document, ExpertAssignment, Mission, Party, Refusal, Representative
 
@@ -48,52 +51,121 @@ class Rule(StrEnum):
     DOCTORS_ONLY = "doctors-only"
 
 
+@dataclass(frozen=True)
+class Reason:
+    """A reason of the policy, citing the law of the mission's country (DOMAIN.md §11): its text, a
+    lazy string whose placeholders are named by the citation keys of cases.countries, each filled
+    with that country's citation. str() cites French law (France being the default country)."""
+
+    text: Promise
+    cites: tuple[str, ...] = ()
+
+    def for_country(self, country) -> str:
+        """`country`: a code, a mission or a court; France when None."""
+        return str(self.text) % {key: countries.cite(key, country) for key in self.cites}
+
+    def __str__(self) -> str:
+        return self.for_country(None)
+
+
 REASONS = {
-    Rule.OUTSIDE: "Vous n'avez aucune qualité dans cette mission (art. 160 CPC : les opérations ne sont pas "
-    "publiques).",
-    Rule.EXISTENCE: "Vous voyez l'existence de la pièce (numéro, date, partie productrice) : le contradictoire "
-    "reste visible, son contenu est couvert par le secret médical.",
-    Rule.NON_MEDICAL: "Pièce non médicale, communiquée à toutes les parties (principe de la contradiction, art. 16 "
-    "et 160 CPC).",
-    Rule.UNRELATED_NON_MEDICAL: _(
-        "Pièce non médicale marquée sans rapport avec la mission : elle reste communiquée à toutes les parties "
-        "(principe de la contradiction, art. 16 et 160 CPC) mais n'entre ni dans le rapport ni dans ses annexes "
-        "(art. 244 et 247 CPC)."
+    Rule.OUTSIDE: Reason(
+        _("Vous n'avez aucune qualité dans cette mission (%(not_public)s : les opérations ne sont pas publiques)."),
+        ("not_public",),
     ),
-    Rule.PATIENT_SIDE: "Pièce médicale du patient, accessible à lui-même, à son avocat et à son médecin-conseil "
-    "(art. L1110-4 et L1111-7 CSP).",
-    Rule.REFUSED: "Le patient a refusé la communication de cette pièce ; nul ne peut passer outre, le juge en tirera "
-    "les conséquences (Civ. 1re, 11 juin 2009).",
-    Rule.QUARANTINE: "Pièce médicale apportée par un autre que le patient : en attente d'autorisation du patient "
-    "(Civ. 1re, 11 juin 2009 ; Crim. 16 mars 2021).",
-    Rule.EXPERT: "Pièce médicale produite ou autorisée par le patient, accessible aux experts de la mission "
-    "(Civ. 1re, 15 juin 2004).",
-    Rule.UNRELATED: "Pièce marquée sans rapport avec la mission : réservée aux experts et au patient "
-    "(art. 244 et 247 CPC ; art. 108 du code de déontologie médicale).",
-    Rule.CONSENT: "Pièce médicale communiquée au médecin-conseil de votre partie avec le consentement du patient "
-    "(art. L1110-4 CSP).",
-    Rule.NO_CONSENT: "Le patient n'a pas consenti à la communication de cette pièce à votre partie (art. L1110-4 CSP).",
-    Rule.CONSENT_NOT_WRITTEN: "Au profit d'un assureur, le consentement du patient doit être écrit.",
-    Rule.DOCTORS_ONLY: "Les pièces médicales de la partie adverse ne sont communiquées qu'à son médecin-conseil, "
-    "jamais directement aux parties ni aux avocats (Civ. 1re, 2 mars 2004).",
+    Rule.EXISTENCE: Reason(
+        _(
+            "Vous voyez l'existence de la pièce (numéro, date, partie productrice) : le contradictoire reste "
+            "visible, son contenu est couvert par le secret médical."
+        )
+    ),
+    Rule.NON_MEDICAL: Reason(
+        _("Pièce non médicale, communiquée à toutes les parties (principe de la contradiction, %(contradictoire)s)."),
+        ("contradictoire",),
+    ),
+    Rule.UNRELATED_NON_MEDICAL: Reason(
+        _(
+            "Pièce non médicale marquée sans rapport avec la mission : elle reste communiquée à toutes les parties "
+            "(principe de la contradiction, %(contradictoire)s) mais n'entre ni dans le rapport ni dans ses annexes "
+            "(%(not_in_report)s)."
+        ),
+        ("contradictoire", "not_in_report"),
+    ),
+    Rule.PATIENT_SIDE: Reason(
+        _(
+            "Pièce médicale du patient, accessible à lui-même, à son avocat et à son médecin-conseil "
+            "(%(patient_secret)s)."
+        ),
+        ("patient_secret",),
+    ),
+    Rule.REFUSED: Reason(
+        _(
+            "Le patient a refusé la communication de cette pièce ; nul ne peut passer outre, le juge en tirera "
+            "les conséquences (%(refusal)s)."
+        ),
+        ("refusal",),
+    ),
+    Rule.QUARANTINE: Reason(
+        _(
+            "Pièce médicale apportée par un autre que le patient : en attente d'autorisation du patient (%(quarantine)s)."
+        ),
+        ("quarantine",),
+    ),
+    Rule.EXPERT: Reason(
+        _(
+            "Pièce médicale produite ou autorisée par le patient, accessible aux experts de la mission (%(expert_access)s)."
+        ),
+        ("expert_access",),
+    ),
+    Rule.UNRELATED: Reason(
+        _(
+            "Pièce marquée sans rapport avec la mission : réservée aux experts et au patient "
+            "(%(not_in_report)s ; %(unrelated_secret)s)."
+        ),
+        ("not_in_report", "unrelated_secret"),
+    ),
+    Rule.CONSENT: Reason(
+        _(
+            "Pièce médicale communiquée au médecin-conseil de votre partie avec le consentement du patient "
+            "(%(consent_to_disclose)s)."
+        ),
+        ("consent_to_disclose",),
+    ),
+    Rule.NO_CONSENT: Reason(
+        _("Le patient n'a pas consenti à la communication de cette pièce à votre partie (%(consent_to_disclose)s)."),
+        ("consent_to_disclose",),
+    ),
+    Rule.CONSENT_NOT_WRITTEN: Reason(_("Au profit d'un assureur, le consentement du patient doit être écrit.")),
+    Rule.DOCTORS_ONLY: Reason(
+        _(
+            "Les pièces médicales de la partie adverse ne sont communiquées qu'à son médecin-conseil, jamais "
+            "directement aux parties ni aux avocats (%(doctors_only)s)."
+        ),
+        ("doctors_only",),
+    ),
 }
+
+
+def reason_for(rule: Rule, country) -> str:
+    """The reason of a rule, citing the law of `country` (a code, a mission or a court)."""
+    return REASONS[rule].for_country(country)
 
 
 # Short labels, for tables (the contradictoire panel).
 LABELS = {
-    Rule.OUTSIDE: "aucun accès en ligne : à communiquer par courrier",
-    Rule.EXISTENCE: "existence seule",
-    Rule.NON_MEDICAL: "communiquée",
+    Rule.OUTSIDE: _("aucun accès en ligne : à communiquer par courrier"),
+    Rule.EXISTENCE: _("existence seule"),
+    Rule.NON_MEDICAL: _("communiquée"),
     Rule.UNRELATED_NON_MEDICAL: _("communiquée, hors du rapport"),
-    Rule.PATIENT_SIDE: "le patient et son côté",
-    Rule.REFUSED: "refus du patient",
-    Rule.QUARANTINE: "en attente d'autorisation du patient",
-    Rule.EXPERT: "experts",
-    Rule.UNRELATED: "sans rapport avec la mission",
-    Rule.CONSENT: "avec le consentement du patient",
-    Rule.NO_CONSENT: "sans consentement du patient",
-    Rule.CONSENT_NOT_WRITTEN: "consentement écrit requis (assureur)",
-    Rule.DOCTORS_ONLY: "pas de médecin-conseil désigné",
+    Rule.PATIENT_SIDE: _("le patient et son côté"),
+    Rule.REFUSED: _("refus du patient"),
+    Rule.QUARANTINE: _("en attente d'autorisation du patient"),
+    Rule.EXPERT: _("experts"),
+    Rule.UNRELATED: _("sans rapport avec la mission"),
+    Rule.CONSENT: _("avec le consentement du patient"),
+    Rule.NO_CONSENT: _("sans consentement du patient"),
+    Rule.CONSENT_NOT_WRITTEN: _("consentement écrit requis (assureur)"),
+    Rule.DOCTORS_ONLY: _("pas de médecin-conseil désigné"),
 }
 
 
@@ -109,12 +181,18 @@ class Decision:
     # The mission's experts, and the patient's own side for a piece about him, may read the precise
     # rule; anyone else refused reads NEUTRAL_REASON (rule 8). Not part of the decision's identity.
     insider: bool = field(default=False, compare=False)
+    # The country of the mission, whose law the reason cites (DOMAIN.md §11); France when None.
+    country: str | None = field(default=None, compare=False)
 
     @property
     def reason(self) -> str:
         """The reason to show to the user the decision is about."""
+        return self.reason_for(self.country)
+
+    def reason_for(self, country) -> str:
+        """The reason, citing the law of `country` (a code, a mission or a court)."""
         if self.allowed or self.insider:
-            return str(REASONS[self.rule])
+            return reason_for(self.rule, country)
         return str(NEUTRAL_REASON)
 
     @property
@@ -298,18 +376,20 @@ def facts_for_mission(mission: Mission, documents: list[Document]) -> dict[int, 
 
 def decide(user: User, action: Action | str, document: Document) -> Decision:
     seat = seat_in(user, document.mission)
+    country = countries.country_of(document.mission)
     if not seat.member:
-        return Decision(False, Rule.OUTSIDE)
-    return rule_for(seat, Action(action), facts_of(document))
+        return Decision(False, Rule.OUTSIDE, country=country)
+    return replace(rule_for(seat, Action(action), facts_of(document)), country=country)
 
 
 def decide_many(user: User, action: Action | str, mission: Mission, documents: list[Document]) -> dict[int, Decision]:
     """decide() for many documents of one mission, in a fixed number of queries."""
     seat = seat_in(user, mission)
+    country = countries.country_of(mission)
     if not seat.member:
-        return {d.pk: Decision(False, Rule.OUTSIDE) for d in documents}
+        return {d.pk: Decision(False, Rule.OUTSIDE, country=country) for d in documents}
     facts = facts_for_mission(mission, documents)
-    return {d.pk: rule_for(seat, Action(action), facts[d.pk]) for d in documents}
+    return {d.pk: replace(rule_for(seat, Action(action), facts[d.pk]), country=country) for d in documents}
 
 
 # --- The same rules as SQL ------------------------------------------------------------------------
@@ -467,14 +547,14 @@ def reach_by_party(document: Document, parties: list[Party], facts: Facts) -> li
         has_doctor = any(r.kind == RepresentativeKind.MEDECIN_CONSEIL for r in reps)
         has_member = has_doctor or bool(reps) or party.account_id is not None
         if not has_member:
-            reaches.append(Reach(party, "aucun compte", Decision(False, Rule.OUTSIDE)))
+            reaches.append(Reach(party, gettext("aucun compte"), Decision(False, Rule.OUTSIDE)))
             continue
         if facts.is_medical and facts.about_id != party.pk and has_doctor:
             seat = Seat(side_party_ids=frozenset({party.pk}), doctor_party_ids=frozenset({party.pk}))
-            through = "son médecin-conseil"
+            through = gettext("son médecin-conseil")
         else:
             seat = Seat(side_party_ids=frozenset({party.pk}))
-            through = "ses représentants"
+            through = gettext("ses représentants")
         reaches.append(Reach(party, through, rule_for(seat, Action.DOWNLOAD, facts)))
     return reaches
 

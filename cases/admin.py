@@ -21,7 +21,20 @@ class MissionAdmin(admin.ModelAdmin):
     list_display = ("rg", "title", "court", "status", "report_due")
     list_filter = ("status", "court")
     search_fields = ("rg", "title")
-    fields = ("court", "rg", "title", "framework", "kind", "ordered_on", "judge", "report_due", "dires_due", "status")
+    fields = (
+        "court",
+        "rg",
+        "title",
+        "framework",
+        "kind",
+        "ordered_on",
+        "judge",
+        "report_due",
+        "dires_due",
+        "status",
+        "language",
+        "single_expert_agreed_on",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):

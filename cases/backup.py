@@ -13,6 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.storage import file_sha256, files_under
 
@@ -40,7 +41,7 @@ def _pg_tool(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
     tool = candidates[-1] if candidates else shutil.which(name)
     if not tool:
-        raise BackupError(f"{name} est introuvable : installez le client PostgreSQL.")
+        raise BackupError(_("%(tool)s est introuvable : installez le client PostgreSQL.") % {"tool": name})
     return tool
 
 
@@ -56,14 +57,16 @@ def _run(command: list[str], env: dict) -> None:
         subprocess.run(command, check=True, env=env, capture_output=True)  # noqa: S603 - our program and settings
     except subprocess.CalledProcessError as exc:
         detail = exc.stderr.decode(errors="replace").strip()[-500:]
-        raise BackupError(f"{Path(command[0]).name} a échoué : {detail}") from exc
+        raise BackupError(
+            _("%(tool)s a échoué : %(detail)s") % {"tool": Path(command[0]).name, "detail": detail}
+        ) from exc
 
 
 def backup(target: Path) -> dict:
     """Writes the dump, the files and the manifest into `target` (new or empty)."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise BackupError(f"Le dossier {target} n'est pas vide.")
+        raise BackupError(_("Le dossier %(directory)s n'est pas vide.") % {"directory": target})
     target.mkdir(parents=True, exist_ok=True)
     os.chmod(target, 0o700)
     vendor = connection.vendor
@@ -80,7 +83,7 @@ def backup(target: Path) -> dict:
             source.backup(copy)
         source.close()
     else:
-        raise BackupError(f"Base {vendor} non prise en charge.")
+        raise BackupError(_("Base %(vendor)s non prise en charge.") % {"vendor": vendor})
     root = Path(settings.MEDIA_ROOT)
     files = {}
     for path in files_under(root):
@@ -105,16 +108,18 @@ def verify(source: Path) -> dict:
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise BackupError(f"Manifeste illisible dans {source} : {exc}") from exc
+        raise BackupError(
+            _("Manifeste illisible dans %(directory)s : %(error)s") % {"directory": source, "error": exc}
+        ) from exc
     dump = source / manifest["database"]["file"]
     if not dump.is_file() or file_sha256(dump) != manifest["database"]["sha256"]:
-        raise BackupError("La sauvegarde de la base est absente ou altérée (empreinte différente).")
+        raise BackupError(_("La sauvegarde de la base est absente ou altérée (empreinte différente)."))
     for relative, sha in manifest["files"].items():
         path = source / FILES / relative
         if not path.is_file() or file_sha256(path) != sha:
-            raise BackupError(f"Le fichier sauvegardé {relative} est absent ou altéré.")
+            raise BackupError(_("Le fichier sauvegardé %(file)s est absent ou altéré.") % {"file": relative})
     if manifest["database"]["vendor"] != connection.vendor:
-        raise BackupError("La sauvegarde vient d'une autre sorte de base de données.")
+        raise BackupError(_("La sauvegarde vient d'une autre sorte de base de données."))
     return manifest
 
 
@@ -150,5 +155,5 @@ def restore(source: Path) -> dict:
     for relative, sha in manifest["files"].items():
         path = root / relative
         if not path.is_file() or file_sha256(path) != sha:
-            differences[relative] = "empreinte différente"
+            differences[relative] = _("empreinte différente")
     return differences

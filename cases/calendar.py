@@ -6,6 +6,8 @@ includes (VTIMEZONE): a meeting at 09:00 in Sousse shows 09:00 in a calendar set
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 # The zones of the courts (cases.countries), as RFC 5545 defines them: France's summer time since
 # 1996 rules (last Sunday of March and of October); Tunisia without summer time since 2009.
 VTIMEZONES = {
@@ -72,12 +74,13 @@ def ics(events: list[dict], *, now: datetime) -> str:
     """events: dicts with uid, summary, and either start (aware datetime) + minutes, or day (date);
     location optional; tzid: the court's zone of a timed event (UTC when absent or unknown)."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    calendar_name = _("Expertises")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//expertise//agenda//FR",
         "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Expertises",
+        f"X-WR-CALNAME:{_escape(calendar_name)}",
     ]
     for tzid in sorted({e.get("tzid") for e in events if "start" in e and e.get("tzid") in VTIMEZONES}):
         lines += VTIMEZONES[tzid]

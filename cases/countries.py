@@ -75,6 +75,11 @@ CITATIONS: dict[str, dict[str, str]] = {
     "consent_to_disclose": {FR: _("art. L1110-4 CSP"), TN: _("code de déontologie médicale")},
     "treating_doctor": {FR: _("art. 105 du code de déontologie médicale"), TN: _("code de déontologie médicale")},
     "unrelated_secret": {FR: _("art. 108 du code de déontologie médicale"), TN: _("code de déontologie médicale")},
+    # the reasons of the secret-médical policy (cases.access.REASONS): French case law for France only
+    "expert_access": {FR: _("Civ. 1re, 15 juin 2004"), TN: _("code de déontologie médicale")},
+    "refusal": {FR: _("Civ. 1re, 11 juin 2009"), TN: _("code de déontologie médicale")},
+    "quarantine": {FR: _("Civ. 1re, 11 juin 2009 ; Crim. 16 mars 2021"), TN: _("code de déontologie médicale")},
+    "doctors_only": {FR: _("Civ. 1re, 2 mars 2004"), TN: _("code de déontologie médicale")},
     "road_accident": {FR: _("loi n° 85-677 du 5 juillet 1985"), TN: _("loi n° 2005-86, code des assurances")},
     "road_revision": {FR: "", TN: _("loi n° 2005-86, art. 132")},
     "third_party_threshold": {FR: "", TN: _("loi n° 2005-86, art. 137")},

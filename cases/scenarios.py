@@ -25,11 +25,13 @@ from cases.choices import (
     RepresentativeKind,
 )
 from cases.models import Court, Document, Mission, Party
+from cases.models.mission import DocumentLanguage
+from cases.models.party import Sex, WorkerStatus
 from cases.pdfgen import simple_pdf
 from cases.services.certificates import certificate_record
 from cases.services.consents import consent_grant, consent_revoke, refusal_record
 from cases.services.documents import Upload, documents_upload
-from cases.services.missions import assignment_add, consignation_record, mission_create
+from cases.services.missions import assignment_add, consignation_record, mission_create, mission_event_set
 from cases.services.parties import party_create, representative_add
 from cases.storage import atomic_files
 
@@ -98,7 +100,42 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "documents": False,
     },
     "refusal": {"patient": True, "document": True, "on": True, "note": False},
+    "event": {"date": False, "place": False, "circumstances": False},
 }
+
+# Format 2 (shared/SCENARIOS.md): the whole life of a mission. The fields it adds that the loader
+# implements, per kind of object (all optional)...
+FORMAT_2: dict[str, dict[str, bool]] = {
+    "mission": {"language": False, "event": False},
+    "party": {
+        "public_body": False,
+        "born_on": False,
+        "sex": False,
+        "occupation": False,
+        "worker_status": False,
+        "address": False,
+        "email": False,
+    },
+}
+# ...and those that come with the issues that need them: refused by name, so that nothing a file
+# says is silently dropped.
+FORMAT_2_PENDING: dict[str, frozenset[str]] = {
+    "user": frozenset({"phone", "title", "address", "hourly_rate", "vat_rate", "vat_note"}),
+    "court": frozenset({"address"}),
+    "mission": frozenset(
+        {
+            "previous",
+            "accepted_on",
+            "meetings",
+            "dires",
+            "report",
+            "pre_report",
+            "deposited_on",
+            "fees",
+        }
+    ),
+}
+FORMATS = (1, 2)
 
 
 class ScenarioError(Exception):
@@ -109,18 +146,24 @@ class ScenarioError(Exception):
 
 @dataclass
 class _Loaded:
+    format: int = 1
     users: dict[str, User] = field(default_factory=dict)
     courts: dict[str, Court] = field(default_factory=dict)
     output: dict[str, dict] = field(default_factory=lambda: {"users": {}, "missions": {}, "documents": {}})
 
 
-def _check_fields(obj: Any, kind: str, place: str) -> dict:
+def _check_fields(obj: Any, kind: str, place: str, fmt: int = 1) -> dict:
     if not isinstance(obj, dict):
         raise ScenarioError(place, "un objet JSON est attendu")
-    allowed = SCHEMA[kind]
+    allowed = SCHEMA[kind] | (FORMAT_2.get(kind, {}) if fmt >= 2 else {})
     for key in obj:
-        if key not in allowed:
-            raise ScenarioError(place, f"champ inconnu « {key} »")
+        if key in allowed:
+            continue
+        if fmt >= 2 and key in FORMAT_2_PENDING.get(kind, ()):
+            raise ScenarioError(f"{place}.{key}", f"champ du format 2 pas encore pris en charge : « {key} »")
+        if key in FORMAT_2.get(kind, {}) or key in FORMAT_2_PENDING.get(kind, ()):
+            raise ScenarioError(f"{place}.{key}", f'champ « {key} » du format 2 : déclarez "format": 2')
+        raise ScenarioError(place, f"champ inconnu « {key} »")
     for key, required in allowed.items():
         if required and obj.get(key) in (None, ""):
             raise ScenarioError(place, f"champ obligatoire « {key} » manquant")
@@ -145,10 +188,26 @@ def _date(value: Any, place: str, *, optional: bool = False) -> date | None:
         raise ScenarioError(place, f"date invalide {value!r} (format attendu AAAA-MM-JJ)") from None
 
 
+def _bool(obj: dict, key: str, place: str, default: bool = False) -> bool:
+    value = obj.get(key, default)
+    if not isinstance(value, bool):
+        raise ScenarioError(f"{place}.{key}", f"true ou false attendu (reçu : {value!r})")
+    return value
+
+
 def _choice(enum, value: Any, place: str):
     if value not in enum.values:
         raise ScenarioError(place, f"valeur {value!r} inconnue (attendu : {', '.join(enum.values)})")
     return enum(value)
+
+
+def _text(obj: dict, key: str, place: str) -> str:
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ScenarioError(f"{place}.{key}", f"un texte est attendu (reçu : {value!r})")
+    return value
 
 
 def _ref(table: dict, value: Any, place: str, what: str):
@@ -169,9 +228,10 @@ def _validation(place: str, exc: ValidationError, obj: dict | None = None) -> Sc
 def load_scenario(data: Any) -> dict:
     """Creates everything the scenario describes and returns the ids and URLs of what it made."""
     root = _check_fields(data, "root", "scenario")
-    if root.get("format", 1) != 1:
-        raise ScenarioError("scenario.format", "seul le format 1 est pris en charge")
-    loaded = _Loaded()
+    fmt = root.get("format", 1)
+    if isinstance(fmt, bool) or fmt not in FORMATS:
+        raise ScenarioError("scenario.format", f"format {fmt!r} inconnu (formats pris en charge : 1 et 2)")
+    loaded = _Loaded(format=fmt)
     with atomic_files():
         for i, court in enumerate(_list(root, "courts", "scenario")):
             _load_court(loaded, court, f"courts[{i}]")
@@ -180,7 +240,7 @@ def load_scenario(data: Any) -> dict:
         refs: set[str] = set()
         for i, mission in enumerate(_list(root, "missions", "scenario")):
             place = f"missions[{i}]"
-            _check_fields(mission, "mission", place)
+            _check_fields(mission, "mission", place, loaded.format)
             if mission["ref"] in refs:
                 raise ScenarioError(f"{place}.ref", f"référence {mission['ref']!r} en double")
             refs.add(mission["ref"])
@@ -189,7 +249,7 @@ def load_scenario(data: Any) -> dict:
 
 
 def _load_court(loaded: _Loaded, obj: dict, place: str) -> None:
-    _check_fields(obj, "court", place)
+    _check_fields(obj, "court", place, loaded.format)
     country = _choice(Country, obj["country"], f"{place}.country")
     court, _ = Court.objects.get_or_create(code=obj["ref"], defaults={"name": obj["name"], "country": country})
     if court.name != obj["name"] or court.country != country:
@@ -198,7 +258,7 @@ def _load_court(loaded: _Loaded, obj: dict, place: str) -> None:
 
 
 def _load_user(loaded: _Loaded, obj: dict, place: str) -> None:
-    _check_fields(obj, "user", place)
+    _check_fields(obj, "user", place, loaded.format)
     role = _choice(Role, obj["role"], f"{place}.role")
     court = None
     if obj.get("court") is not None:
@@ -255,6 +315,7 @@ def _load_mission(loaded: _Loaded, obj: dict, place: str) -> None:
             report_due=_date(obj["report_due"], f"{place}.report_due"),
             judge=obj.get("judge") or "",
             questions=questions,
+            language=_choice(DocumentLanguage, obj.get("language", "fr"), f"{place}.language"),
         )
     except ValidationError as exc:
         raise _validation(place, exc, obj) from None
@@ -271,6 +332,9 @@ def _load_mission(loaded: _Loaded, obj: dict, place: str) -> None:
             )
         except ValidationError as exc:
             raise _validation(where, exc) from None
+
+    if obj.get("event") is not None:
+        _load_event(mission, obj["event"], f"{place}.event")
 
     parties: dict[str, Party] = {}
     for j, party in enumerate(_list(obj, "parties", place)):
@@ -333,7 +397,7 @@ def _load_mission(loaded: _Loaded, obj: dict, place: str) -> None:
 
 
 def _load_party(loaded: _Loaded, mission: Mission, obj: dict, place: str, parties: dict) -> Party:
-    _check_fields(obj, "party", place)
+    _check_fields(obj, "party", place, loaded.format)
     if obj["ref"] in parties:
         raise ScenarioError(f"{place}.ref", f"référence {obj['ref']!r} en double")
     account = _ref(loaded.users, obj["account"], f"{place}.account", "utilisateur") if obj.get("account") else None
@@ -350,9 +414,22 @@ def _load_party(loaded: _Loaded, mission: Mission, obj: dict, place: str, partie
             is_insurer=bool(obj.get("insurer", False)),
             opposable=bool(obj.get("opposable", True)),
             account=account,
+            public_body=_bool(obj, "public_body", place),
+            born_on=_date(obj.get("born_on"), f"{place}.born_on", optional=True),
+            sex=_choice(Sex, obj["sex"], f"{place}.sex") if obj.get("sex") not in (None, "") else "",
+            occupation=_text(obj, "occupation", place),
+            worker_status=(
+                _choice(WorkerStatus, obj["worker_status"], f"{place}.worker_status")
+                if obj.get("worker_status") not in (None, "")
+                else ""
+            ),
+            address=_text(obj, "address", place),
+            email=_text(obj, "email", place),
         )
     except ValidationError as exc:
-        raise _validation(f"{place}.account" if "account" in getattr(exc, "error_dict", {}) else place, exc) from None
+        if "account" in getattr(exc, "error_dict", {}):
+            raise _validation(f"{place}.account", exc) from None
+        raise _validation(place, exc, obj) from None
     except PermissionDenied as exc:
         raise ScenarioError(place, str(exc)) from None
     for key, kind in (
@@ -369,6 +446,30 @@ def _load_party(loaded: _Loaded, mission: Mission, obj: dict, place: str, partie
             except PermissionDenied as exc:
                 raise ScenarioError(where, str(exc)) from None
     return party
+
+
+# The event's keys in the file, by the Mission fields a refusal names.
+EVENT_FIELDS = {"event_date": "date", "event_place": "place", "event_circumstances": "circumstances"}
+
+
+def _load_event(mission: Mission, obj: Any, place: str) -> None:
+    """The event the mission is about, recorded by the lead expert (the experts write the facts)."""
+    _check_fields(obj, "event", place)
+    try:
+        mission_event_set(
+            by=_lead(mission),
+            mission=mission,
+            date=_date(obj.get("date"), f"{place}.date", optional=True),
+            place=_text(obj, "place", place),
+            circumstances=_text(obj, "circumstances", place),
+        )
+    except ValidationError as exc:
+        fields = [f for f in getattr(exc, "error_dict", {}) if f != NON_FIELD_ERRORS]
+        if len(fields) == 1 and fields[0] in EVENT_FIELDS:
+            place = f"{place}.{EVENT_FIELDS[fields[0]]}"
+        raise ScenarioError(place, "; ".join(exc.messages)) from None
+    except PermissionDenied as exc:
+        raise ScenarioError(place, str(exc)) from None
 
 
 def _load_document(loaded: _Loaded, mission: Mission, obj: dict, place: str, parties: dict) -> Document:

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from cases import access, countries, deadlines
@@ -160,8 +161,17 @@ def medical_timeline(user: User, mission: Mission) -> list[TimelineEvent]:
             events.append(
                 TimelineEvent(
                     cert.stoppage_from,
-                    "Arrêt de travail",
-                    f"{cert.stoppage_days} jours, du {cert.stoppage_from:%d/%m/%Y} au {cert.stoppage_until:%d/%m/%Y}",
+                    _("Arrêt de travail"),
+                    ngettext(
+                        "%(days)s jour, du %(start)s au %(end)s",
+                        "%(days)s jours, du %(start)s au %(end)s",
+                        cert.stoppage_days,
+                    )
+                    % {
+                        "days": cert.stoppage_days,
+                        "start": f"{cert.stoppage_from:%d/%m/%Y}",
+                        "end": f"{cert.stoppage_until:%d/%m/%Y}",
+                    },
                     number,
                     "stoppage",
                     cert.document_id,
@@ -171,7 +181,7 @@ def medical_timeline(user: User, mission: Mission) -> list[TimelineEvent]:
             events.append(
                 TimelineEvent(
                     cert.consolidation_date,
-                    "Consolidation",
+                    _("Consolidation"),
                     cert.author,
                     number,
                     CertificateKind.CONSOLIDATION,
@@ -285,35 +295,58 @@ class TimelineStep:
 def procedural_timeline(mission: Mission) -> list[TimelineStep]:
     """The procedure so far, from the data fetched by with_deadline_data: order, acceptance,
     consignations, meetings, dires, extensions, deposit. No medical content."""
-    steps = [TimelineStep(mission.ordered_on, "Décision ordonnant l'expertise")]
+    steps = [TimelineStep(mission.ordered_on, _("Décision ordonnant l'expertise"))]
     for a in mission.assignments.all():
         if a.accepted_on:
-            steps.append(TimelineStep(a.accepted_on, f"Acceptation de la mission par {a.expert.display_name}"))
+            steps.append(
+                TimelineStep(
+                    a.accepted_on, _("Acceptation de la mission par %(expert)s") % {"expert": a.expert.display_name}
+                )
+            )
     for c in mission.consignations.all():
         if c.paid_on:
-            label = "Consignation complémentaire versée" if c.is_complement else "Consignation versée"
-            steps.append(TimelineStep(c.paid_on, f"{label} ({countries.money(c.amount, mission)})"))
+            amount = countries.money(c.amount, mission)
+            if c.is_complement:
+                label = _("Consignation complémentaire versée (%(amount)s)") % {"amount": amount}
+            else:
+                label = _("Consignation versée (%(amount)s)") % {"amount": amount}
+            steps.append(TimelineStep(c.paid_on, label))
     for conv in mission.convocations.all():
         steps.append(
-            TimelineStep(countries.local(conv.meeting_at, mission).date(), f"Réunion d'expertise — {conv.place}")
+            TimelineStep(
+                countries.local(conv.meeting_at, mission).date(),
+                _("Réunion d'expertise — %(place)s") % {"place": conv.place},
+            )
         )
     for e in mission.extensions.all():
-        steps.append(TimelineStep(e.requested_on, f"Demande de prorogation au {e.requested_due:%d/%m/%Y}"))
+        steps.append(
+            TimelineStep(
+                e.requested_on, _("Demande de prorogation au %(day)s") % {"day": f"{e.requested_due:%d/%m/%Y}"}
+            )
+        )
         if e.decided_on:
-            outcome = f"accordée jusqu'au {e.new_due:%d/%m/%Y}" if e.granted else "refusée"
-            steps.append(TimelineStep(e.decided_on, f"Prorogation {outcome}"))
+            if e.granted:
+                outcome = _("Prorogation accordée jusqu'au %(day)s") % {"day": f"{e.new_due:%d/%m/%Y}"}
+            else:
+                outcome = _("Prorogation refusée")
+            steps.append(TimelineStep(e.decided_on, outcome))
     for d in mission.dires.all():
         if d.is_filed and d.received_on:
-            steps.append(TimelineStep(d.received_on, "Dire reçu"))
+            steps.append(TimelineStep(d.received_on, _("Dire reçu")))
     if mission.fee_requested_on:
-        steps.append(TimelineStep(mission.fee_requested_on, "Demande de rémunération"))
+        steps.append(TimelineStep(mission.fee_requested_on, _("Demande de rémunération")))
     for version in mission.report_versions.only("kind", "number", "created_at", "dires_due", "mission_id"):
-        label = f"{version.get_kind_display()} n° {version.number}"
         if version.dires_due:
-            label += f" (dires jusqu'au {version.dires_due:%d/%m/%Y})"
+            label = _("%(kind)s n° %(number)s (dires jusqu'au %(day)s)") % {
+                "kind": version.get_kind_display(),
+                "number": version.number,
+                "day": f"{version.dires_due:%d/%m/%Y}",
+            }
+        else:
+            label = _("%(kind)s n° %(number)s") % {"kind": version.get_kind_display(), "number": version.number}
         steps.append(TimelineStep(countries.local(version.created_at, mission).date(), label))
     if mission.deposited_on:
-        steps.append(TimelineStep(mission.deposited_on, "Dépôt du rapport au greffe"))
+        steps.append(TimelineStep(mission.deposited_on, _("Dépôt du rapport au greffe")))
     if mission.fees_taxed_on:
-        steps.append(TimelineStep(mission.fees_taxed_on, "Taxation de la rémunération"))
+        steps.append(TimelineStep(mission.fees_taxed_on, _("Taxation de la rémunération")))
     return sorted(steps, key=lambda s: s.day)

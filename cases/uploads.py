@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import ImageFile, JpegImagePlugin
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -41,7 +42,7 @@ ACCEPTED = {
     "image/png": "PNG",
     "image/tiff": "TIFF",
 }
-ACCEPTED_LABEL = "PDF, JPEG, PNG ou TIFF"
+ACCEPTED_LABEL = gettext_lazy("PDF, JPEG, PNG ou TIFF")
 
 # An A3 page scanned at 600 dpi is 7016 x 9921 = 69.6 million pixels: the default limit leaves
 # room for it and refuses the decompression bombs above (settings.UPLOAD_MAX_PIXELS).

@@ -24,6 +24,7 @@ urlpatterns += [
     path("missions/<int:pk>/journal/", views.mission_access_log, name="mission_access_log"),
     path("missions/<int:pk>/contradictoire/", views.mission_contradictoire, name="mission_contradictoire"),
     path("missions/<int:pk>/interets/", views.mission_interests, name="mission_interests"),
+    path("missions/<int:pk>/expert-unique/", views.mission_single_expert, name="mission_single_expert"),
 ]
 
 urlpatterns += [

@@ -15,7 +15,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 # C0 controls, DEL, C1 controls (NEL, U+0085, is a line break for Python and for some mail
 # software), and the Unicode line and paragraph separators.
@@ -25,16 +25,16 @@ MULTILINE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CHARACTER_NAMES = {
     "\x00": "NUL",
-    "\t": "tabulation",
-    "\n": "saut de ligne",
-    "\r": "retour chariot",
-    "\x0b": "tabulation verticale",
-    "\x0c": "saut de page",
-    "\x1b": "échappement",
-    "\x7f": "suppression",
-    "\x85": "ligne suivante",
-    "\u2028": "séparateur de ligne",
-    "\u2029": "séparateur de paragraphe",
+    "\t": gettext_lazy("tabulation"),
+    "\n": gettext_lazy("saut de ligne"),
+    "\r": gettext_lazy("retour chariot"),
+    "\x0b": gettext_lazy("tabulation verticale"),
+    "\x0c": gettext_lazy("saut de page"),
+    "\x1b": gettext_lazy("échappement"),
+    "\x7f": gettext_lazy("suppression"),
+    "\x85": gettext_lazy("ligne suivante"),
+    "\u2028": gettext_lazy("séparateur de ligne"),
+    "\u2029": gettext_lazy("séparateur de paragraphe"),
 }
 
 DEFAULT_DIRE_MAX_CHARS = 20_000

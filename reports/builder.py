@@ -10,39 +10,48 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cases import access
+from cases import access, countries
 from cases.models import Convocation, ConvocationRecipient, Dire, Mission, Party, Representative
+from cases.models.party import age_on, months_on
 from cases.validators import dire_max_chars
 from reports import checks
 from reports.models import Report, VersionKind
 
+# The report's fixed parts are written in the language of the mission's documents (French; Arabic
+# for a Tunisian mission in Arabic, right to left): marked here, translated when the report is laid
+# out under that language (build_report). The experts' own text is printed as they wrote it.
 MARKS = {
-    "draft": "Projet — document de travail",
-    VersionKind.PRE_REPORT: "Pré-rapport",
+    "draft": gettext_lazy("Projet — document de travail"),
+    VersionKind.PRE_REPORT: gettext_lazy("Pré-rapport"),
     VersionKind.FINAL: "",
     VersionKind.COMPLEMENT: "",
 }
 SECTIONS = [
-    ("identification", "Identification"),
-    ("mission", "Rappel de la mission"),
-    ("operations", "Déroulement des opérations"),
-    ("pieces", "Pièces reçues"),
-    ("faits", "Commémoratifs"),
-    ("doleances", "Doléances"),
-    ("etat-anterieur", "Antécédents et état antérieur"),
-    ("examen", "Examen clinique"),
-    ("discussion", "Discussion"),
-    ("dires", "Réponses aux dires"),
-    ("conclusions", "Conclusions"),
+    ("identification", gettext_lazy("Identification")),
+    ("mission", gettext_lazy("Rappel de la mission")),
+    ("operations", gettext_lazy("Déroulement des opérations")),
+    ("pieces", gettext_lazy("Pièces reçues")),
+    ("faits", gettext_lazy("Commémoratifs")),
+    ("doleances", gettext_lazy("Doléances")),
+    ("etat-anterieur", gettext_lazy("Antécédents et état antérieur")),
+    ("examen", gettext_lazy("Examen clinique")),
+    ("discussion", gettext_lazy("Discussion")),
+    ("dires", gettext_lazy("Réponses aux dires")),
+    ("conclusions", gettext_lazy("Conclusions")),
 ]
 TITLES = {
-    "draft": "Rapport d'expertise médicale (projet)",
-    VersionKind.PRE_REPORT: "Pré-rapport d'expertise médicale",
-    VersionKind.FINAL: "Rapport d'expertise médicale",
-    VersionKind.COMPLEMENT: "Rapport d'expertise médicale complémentaire",
+    "draft": gettext_lazy("Rapport d'expertise médicale (projet)"),
+    VersionKind.PRE_REPORT: gettext_lazy("Pré-rapport d'expertise médicale"),
+    VersionKind.FINAL: gettext_lazy("Rapport d'expertise médicale"),
+    VersionKind.COMPLEMENT: gettext_lazy("Rapport d'expertise médicale complémentaire"),
 }
+# How the report writes the time of a meeting: "09h00" in French, "09:00" in Arabic.
+TIME_FORMATS = {"ar": "H:i"}
+DEFAULT_TIME_FORMAT = "H\\hi"
 
 
 # --- Dires: bounded in the report whatever the parties file ---------------------------------------
@@ -129,6 +138,49 @@ def report_dires(dires: list[Dire]) -> ReportDires:
     return ReportDires(items, grouped)
 
 
+# --- The victim and the event (DOMAIN.md §9) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Age:
+    """An age on a day: whole years, or whole months under one year (a child injured at birth)."""
+
+    years: int
+    months: int
+
+    @property
+    def in_years(self) -> bool:
+        return self.years >= 1
+
+
+def age(born_on: date | None, day: date | None) -> Age | None:
+    if born_on is None or day is None or day < born_on:
+        return None
+    return Age(age_on(born_on, day), months_on(born_on, day))
+
+
+@dataclass(frozen=True)
+class ReportVictim:
+    """What the identification says of a victim: the party's own fields, and its age at the event
+    and at the consolidation; the template prints nothing for what is unknown."""
+
+    party: Party
+    age_at_event: Age | None = None
+    age_at_consolidation: Age | None = None
+
+    @property
+    def has_details(self) -> bool:
+        p = self.party
+        return bool(p.born_on or p.sex or p.occupation or p.worker_status)
+
+
+def report_victims(parties: list[Party], event_date: date | None, consolidation_date: date | None) -> list:
+    """The victims of the mission (the persons examined), from the parties already read."""
+    return [
+        ReportVictim(p, age(p.born_on, event_date), age(p.born_on, consolidation_date)) for p in parties if p.is_victim
+    ]
+
+
 @dataclass
 class ReportData:
     mission: Mission
@@ -145,14 +197,23 @@ class ReportData:
     revision_rule: str
     version_number: int | None = None
     dires_due: date | None = None
+    victims: list[ReportVictim] = field(default_factory=list)
 
     @property
     def mark(self) -> str:
-        return MARKS[self.kind]
+        return str(MARKS[self.kind])
 
     @property
     def title(self) -> str:
-        return TITLES[self.kind]
+        return str(TITLES[self.kind])
+
+    @property
+    def language(self) -> str:
+        return self.mission.document_language
+
+    @property
+    def time_format(self) -> str:
+        return TIME_FORMATS.get(self.language, DEFAULT_TIME_FORMAT)
 
 
 def report_for(mission: Mission) -> Report:
@@ -197,13 +258,16 @@ def report_data(
         revision_rule=checks.revision_rule(mission.framework, mission.court.country),
         version_number=version_number,
         dires_due=dires_due or mission.dires_due,
+        victims=report_victims(parties, mission.event_date, report.consolidation_date),
     )
 
 
 def report_html(data: ReportData) -> str:
-    return render_to_string(
-        "reports/pdf/report.html", {"data": data, "r": data.report, "mission": data.mission, "sections": SECTIONS}
-    )
+    """The report's HTML, its fixed parts in the language of the mission's documents."""
+    with translation.override(data.language):
+        return render_to_string(
+            "reports/pdf/report.html", {"data": data, "r": data.report, "mission": data.mission, "sections": SECTIONS}
+        )
 
 
 @dataclass(frozen=True)
@@ -225,14 +289,18 @@ def build_report(
     dires_due: date | None = None,
 ) -> Built:
     step = progress or (lambda percent, label: None)
-    step(10, "Rassemblement des données de la mission")
-    data = report_data(mission, kind, version_number=version_number, dires_due=dires_due)
-    step(25, "Mise en forme du rapport")
-    html = report_html(data)
-    step(40, "Mise en page")
+    step(10, _("Rassemblement des données de la mission"))
+    # The court's dates and times (DOMAIN.md §11); the texts the data computes (the revision rule,
+    # the labels of the scales) in the language of the mission's documents.
+    with countries.court_time(mission), translation.override(mission.document_language):
+        data = report_data(mission, kind, version_number=version_number, dires_due=dires_due)
+    step(25, _("Mise en forme du rapport"))
+    with countries.court_time(mission):
+        html = report_html(data)
+    step(40, _("Mise en page"))
     from reports.rendering import render_document  # WeasyPrint: loaded by the workers that render
 
     document = render_document(html)
-    step(85, "Écriture du PDF")
+    step(85, _("Écriture du PDF"))
     pdf = document.write_pdf()
     return Built(pdf, len(document.pages), data.report.revision)

@@ -6,6 +6,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases import countries
 from cases.choices import Country, Framework
 
 TN_THIRD_PARTY_IPP = Decimal(80)
@@ -14,24 +18,24 @@ TN_THIRD_PARTY_IPP = Decimal(80)
 def revision_rule(framework: str, country: str) -> str:
     """DOMAIN.md §5, 'Revision', as the report states it."""
     if framework == Framework.ROAD_ACCIDENT:
-        rule = (
+        rule = _(
             "Révision possible en aggravation seulement, jamais en amélioration ; l'aggravation doit être "
             "objectivable et sa preuve incombe à la victime."
         )
         if country == Country.TN:
-            rule += (
-                " Une aggravation survenue plus de cinq ans après la consolidation n'ouvre pas droit à "
-                "réparation (loi n° 2005-86, art. 132)."
-            )
+            rule += " " + _(
+                "Une aggravation survenue plus de cinq ans après la consolidation n'ouvre pas droit à "
+                "réparation (%(law)s)."
+            ) % {"law": countries.cite("road_revision", country)}
         return rule
     if framework in (Framework.WORK_ACCIDENT, Framework.SOCIAL_SECURITY):
-        return (
+        return _(
             "Taux révisable en amélioration ou en aggravation, à intervalle annuel, pendant les cinq premières "
             "années ; une rechute n'est reconnue que sur preuve de son imputabilité."
         )
     if framework in (Framework.PERSONAL_INSURANCE, Framework.INVALIDITY):
-        return "Taux définitif : aucune révision n'est possible."
-    return "Une aggravation ultérieure, objectivable et imputable, pourra donner lieu à une nouvelle expertise."
+        return _("Taux définitif : aucune révision n'est possible.")
+    return _("Une aggravation ultérieure, objectivable et imputable, pourra donner lieu à une nouvelle expertise.")
 
 
 def report_warnings(
@@ -49,12 +53,11 @@ def report_warnings(
     warnings = []
     if imputability_missing:
         warnings.append(
-            "Imputabilité : chacune des sept conditions appelle une réponse ; sans réponse : "
-            + ", ".join(label.lower() for label in imputability_missing)
-            + "."
+            _("Imputabilité : chacune des sept conditions appelle une réponse ; sans réponse : %(missing)s.")
+            % {"missing": ", ".join(str(label).lower() for label in imputability_missing)}
         )
     if not prior_state_discussed:
-        warnings.append("L'état antérieur n'est pas qualifié (aucun, révélation, décompensation, aggravation…).")
+        warnings.append(_("L'état antérieur n'est pas qualifié (aucun, révélation, décompensation, aggravation…)."))
     if (
         country == Country.TN
         and framework == Framework.ROAD_ACCIDENT
@@ -62,21 +65,25 @@ def report_warnings(
         and (ipp_rate is None or ipp_rate < TN_THIRD_PARTY_IPP)
     ):
         warnings.append(
-            "Accident de la circulation (Tunisie) : l'assistance d'une tierce personne n'est indemnisée que pour "
-            "une IPP d'au moins 80 % (loi n° 2005-86, art. 137)."
+            _(
+                "Accident de la circulation (Tunisie) : l'assistance d'une tierce personne n'est indemnisée que pour "
+                "une IPP d'au moins %(rate)s %% (%(law)s)."
+            )
+            % {"rate": TN_THIRD_PARTY_IPP, "law": countries.cite("third_party_threshold", country)}
         )
     if consolidation_date:
         late = [p for p in periods if p.end >= consolidation_date + timedelta(days=1)]
         if late:
             warnings.append(
-                "L'incapacité temporaire prend fin à la consolidation : une période se termine après le "
-                f"{consolidation_date:%d/%m/%Y}."
+                _("L'incapacité temporaire prend fin à la consolidation : une période se termine après le %(day)s.")
+                % {"day": f"{consolidation_date:%d/%m/%Y}"}
             )
     ordered = sorted(periods, key=lambda p: p.start)
     for before, after in itertools.pairwise(ordered):
         if after.start <= before.end:
             warnings.append(
-                f"Deux périodes d'incapacité temporaire se chevauchent (à partir du {after.start:%d/%m/%Y})."
+                _("Deux périodes d'incapacité temporaire se chevauchent (à partir du %(day)s).")
+                % {"day": f"{after.start:%d/%m/%Y}"}
             )
             break
     return warnings
@@ -88,7 +95,11 @@ def finalize_problems(questions: Sequence, answers: dict[int, str]) -> list[str]
     if not missing:
         return []
     listed = ", ".join(str(n) for n in missing)
-    plural = "s" if len(missing) > 1 else ""
     return [
-        f"Les conclusions doivent répondre à chaque question de la mission : question{plural} {listed} sans réponse."
+        ngettext(
+            "Les conclusions doivent répondre à chaque question de la mission : question %(listed)s sans réponse.",
+            "Les conclusions doivent répondre à chaque question de la mission : questions %(listed)s sans réponse.",
+            len(missing),
+        )
+        % {"listed": listed}
     ]

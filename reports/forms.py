@@ -2,32 +2,33 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import countries
 from reports import scales
 from reports.models import IMPUTABILITY, IncapacityKind, Report
 from reports.services import EDITABLE_FIELDS
 
-SHORT_TEXT = {"third_party_kind", "ipp_reasoning"} | {name for name, _ in IMPUTABILITY}
+SHORT_TEXT = {"third_party_kind", "ipp_reasoning"} | {name for name, _label in IMPUTABILITY}
 # The editor's cards, in the order of the report (DOMAIN.md §6).
 SECTIONS = [
-    ("Déroulement des opérations", ["operations_notes"]),
-    ("Commémoratifs", ["facts"]),
-    ("Doléances", ["complaints"]),
-    ("Antécédents et état antérieur", ["prior_state_text"]),
-    ("Examen clinique", ["examination"]),
-    ("Discussion", ["discussion"]),
-    ("Imputabilité", [name for name, _ in IMPUTABILITY]),
-    ("État antérieur", ["prior_state", "prior_state_discussion"]),
-    ("Consolidation et déficit permanent", ["consolidation_date", "ipp_rate", "ipp_reasoning"]),
-    ("Souffrances et préjudice esthétique", ["suffering", "aesthetic_temporary", "aesthetic_permanent"]),
-    ("Autres préjudices (décrits, non chiffrés)", ["agrement", "professional", "sexual", "obstetrical", "juvenile"]),
+    (_("Déroulement des opérations"), ["operations_notes"]),
+    (_("Commémoratifs"), ["facts"]),
+    (_("Doléances"), ["complaints"]),
+    (_("Antécédents et état antérieur"), ["prior_state_text"]),
+    (_("Examen clinique"), ["examination"]),
+    (_("Discussion"), ["discussion"]),
+    (_("Imputabilité"), [name for name, _label in IMPUTABILITY]),
+    (_("État antérieur"), ["prior_state", "prior_state_discussion"]),
+    (_("Consolidation et déficit permanent"), ["consolidation_date", "ipp_rate", "ipp_reasoning"]),
+    (_("Souffrances et préjudice esthétique"), ["suffering", "aesthetic_temporary", "aesthetic_permanent"]),
+    (_("Autres préjudices (décrits, non chiffrés)"), ["agrement", "professional", "sexual", "obstetrical", "juvenile"]),
     (
-        "Tierce personne, appareillages, soins futurs",
+        _("Tierce personne, appareillages, soins futurs"),
         ["third_party_hours", "third_party_kind", "devices", "future_care"],
     ),
-    ("Réserves", ["reserves"]),
+    (_("Réserves"), ["reserves"]),
 ]
 
 
@@ -45,28 +46,30 @@ class ReportForm(forms.ModelForm):
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 2 if name in SHORT_TEXT else 5
-        self.fields["ipp_rate"].help_text = "Taux global, et non une somme ; les calculateurs ci-dessous proposent."
-        self.fields["agrement"].help_text = "Décrit, jamais chiffré par l'expert."
+        self.fields["ipp_rate"].help_text = gettext(
+            "Taux global, et non une somme ; les calculateurs ci-dessous proposent."
+        )
+        self.fields["agrement"].help_text = gettext("Décrit, jamais chiffré par l'expert.")
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]
 
 
 class PeriodForm(forms.Form):
-    kind = forms.ChoiceField(label="Nature", choices=[("", "—"), *IncapacityKind.choices])
-    start = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("Nature"), choices=[("", "—"), *IncapacityKind.choices])
+    start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     rate = forms.DecimalField(
-        label="Taux (%)", required=False, min_value=Decimal("0.01"), max_value=Decimal("99.99"), decimal_places=2
+        label=_("Taux (%)"), required=False, min_value=Decimal("0.01"), max_value=Decimal("99.99"), decimal_places=2
     )
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            self.add_error("end", "La fin de la période précède son début.")
+            self.add_error("end", gettext("La fin de la période précède son début."))
         if data.get("kind") == IncapacityKind.PARTIAL and data.get("rate") is None:
-            self.add_error("rate", "Indiquez le taux de l'incapacité partielle.")
+            self.add_error("rate", gettext("Indiquez le taux de l'incapacité partielle."))
         if data.get("kind") == IncapacityKind.TOTAL:
             data["rate"] = None
         return data
@@ -104,17 +107,17 @@ class AnswersForm(forms.Form):
 
 class CalculatorForm(forms.Form):
     METHODS = [
-        ("balthazard", "Balthazard (infirmités multiples) : taux séparés par « ; »"),
-        ("gabrielli", "Gabrielli (état antérieur) : C1 ; C2 (capacités avant et après)"),
-        ("hands", "Synergie, deux mains (accident du travail) : a ; b"),
-        ("feet", "Synergie, deux pieds (accident du travail) : a ; b"),
+        ("balthazard", _("Balthazard (infirmités multiples) : taux séparés par « ; »")),
+        ("gabrielli", _("Gabrielli (état antérieur) : C1 ; C2 (capacités avant et après)")),
+        ("hands", _("Synergie, deux mains (accident du travail) : a ; b")),
+        ("feet", _("Synergie, deux pieds (accident du travail) : a ; b")),
     ]
-    method = forms.ChoiceField(label="Calculateur", choices=METHODS, required=False)
+    method = forms.ChoiceField(label=_("Calculateur"), choices=METHODS, required=False)
     values = forms.CharField(
-        label="Valeurs (%)",
+        label=_("Valeurs (%)"),
         required=False,
         max_length=200,
-        help_text="Par exemple 60 ; 20 ; 10. Les décimales s'écrivent avec une virgule.",
+        help_text=_("Par exemple 60 ; 20 ; 10. Les décimales s'écrivent avec une virgule."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -124,7 +127,7 @@ class CalculatorForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("values"):
-            self.add_error("values", "Indiquez les valeurs à combiner.")
+            self.add_error("values", gettext("Indiquez les valeurs à combiner."))
             return data
         parts = [p.replace(",", ".") for p in re.split(r"[;\s]+", data["values"].strip()) if p]
         method = data.get("method") or "balthazard"
@@ -133,7 +136,9 @@ class CalculatorForm(forms.Form):
                 data["result"] = scales.balthazard_steps(parts)
             else:
                 if len(parts) != 2:
-                    raise scales.ScaleError("Ce calculateur combine exactement deux valeurs, séparées par « ; ».")
+                    raise scales.ScaleError(
+                        gettext("Ce calculateur combine exactement deux valeurs, séparées par « ; ».")
+                    )
                 function = {
                     "gabrielli": scales.gabrielli_steps,
                     "hands": scales.synergy_hands_steps,
@@ -147,12 +152,12 @@ class CalculatorForm(forms.Form):
 
 class PublishForm(forms.Form):
     dires_due = forms.DateField(
-        label="Date limite des dires",
+        label=_("Date limite des dires"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, country: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dires_due"].help_text = _(
+        self.fields["dires_due"].help_text = gettext(
             "Les parties adressent leurs observations écrites jusqu'à cette date (%(law)s)."
         ) % {"law": countries.cite("dires", country)}

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.scales import DEGREE_CHOICES, degree_label
 
@@ -13,22 +15,22 @@ PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 # The seven conditions of imputability (DOMAIN.md §5), in the order the discussion answers them.
 IMPUTABILITY = [
-    ("imputability_trauma", "Nature du traumatisme"),
-    ("imputability_affection", "Nature de l'affection"),
-    ("imputability_site", "Concordance de siège"),
-    ("imputability_chain", "Enchaînement anatomo-clinique"),
-    ("imputability_time", "Conditions de délai"),
-    ("imputability_new_onset", "Apparition nouvelle (intégrité antérieure)"),
-    ("imputability_foreign_cause", "Exclusion d'une cause étrangère"),
+    ("imputability_trauma", _("Nature du traumatisme")),
+    ("imputability_affection", _("Nature de l'affection")),
+    ("imputability_site", _("Concordance de siège")),
+    ("imputability_chain", _("Enchaînement anatomo-clinique")),
+    ("imputability_time", _("Conditions de délai")),
+    ("imputability_new_onset", _("Apparition nouvelle (intégrité antérieure)")),
+    ("imputability_foreign_cause", _("Exclusion d'une cause étrangère")),
 ]
 
 
 class PriorState(models.TextChoices):
-    NONE = "none", "Aucun état antérieur"
-    TRIGGERING = "triggering", "Révélation (état antérieur latent déclenché)"
-    DECOMPENSATION = "decompensation", "Décompensation"
-    AGGRAVATION = "aggravation", "Aggravation"
-    ACCELERATION = "acceleration", "Accélération de l'évolution"
+    NONE = "none", _("Aucun état antérieur")
+    TRIGGERING = "triggering", _("Révélation (état antérieur latent déclenché)")
+    DECOMPENSATION = "decompensation", _("Décompensation")
+    AGGRAVATION = "aggravation", _("Aggravation")
+    ACCELERATION = "acceleration", _("Accélération de l'évolution")
 
 
 def _text(label: str) -> models.TextField:
@@ -44,45 +46,45 @@ class Report(models.Model):
     over the revision he opened, so that no concurrent edit is silently overwritten."""
 
     mission = models.OneToOneField("cases.Mission", on_delete=models.CASCADE, related_name="report")
-    revision = models.PositiveIntegerField("révision", default=0)
+    revision = models.PositiveIntegerField(_("révision"), default=0)
 
-    operations_notes = _text("déroulement des opérations (compléments)")
-    facts = _text("commémoratifs (les faits)")
-    complaints = _text("doléances")
-    prior_state_text = _text("antécédents et état antérieur")
-    examination = _text("examen clinique")
-    discussion = _text("discussion")
+    operations_notes = _text(_("déroulement des opérations (compléments)"))
+    facts = _text(_("commémoratifs (les faits)"))
+    complaints = _text(_("doléances"))
+    prior_state_text = _text(_("antécédents et état antérieur"))
+    examination = _text(_("examen clinique"))
+    discussion = _text(_("discussion"))
 
-    consolidation_date = models.DateField("date de consolidation", null=True, blank=True)
+    consolidation_date = models.DateField(_("date de consolidation"), null=True, blank=True)
     ipp_rate = models.DecimalField(
-        "déficit fonctionnel permanent (IPP, %)",
+        _("déficit fonctionnel permanent (IPP, %)"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=PERCENT,
     )
-    ipp_reasoning = _text("raisonnement du taux")
-    suffering = _degree("souffrances endurées")
-    aesthetic_temporary = _degree("préjudice esthétique temporaire")
-    aesthetic_permanent = _degree("préjudice esthétique permanent")
-    agrement = _text("préjudice d'agrément (décrit, non chiffré)")
-    professional = _text("retentissement professionnel")
-    sexual = _text("préjudice sexuel")
-    obstetrical = _text("préjudice d'établissement et obstétrical")
-    juvenile = _text("préjudice juvénile")
+    ipp_reasoning = _text(_("raisonnement du taux"))
+    suffering = _degree(_("souffrances endurées"))
+    aesthetic_temporary = _degree(_("préjudice esthétique temporaire"))
+    aesthetic_permanent = _degree(_("préjudice esthétique permanent"))
+    agrement = _text(_("préjudice d'agrément (décrit, non chiffré)"))
+    professional = _text(_("retentissement professionnel"))
+    sexual = _text(_("préjudice sexuel"))
+    obstetrical = _text(_("préjudice d'établissement et obstétrical"))
+    juvenile = _text(_("préjudice juvénile"))
     third_party_hours = models.DecimalField(
-        "tierce personne (heures par jour)",
+        _("tierce personne (heures par jour)"),
         max_digits=4,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(24))],
     )
-    third_party_kind = _text("nature de l'aide (tierce personne)")
-    devices = _text("appareillages et aménagements")
-    future_care = _text("soins futurs")
-    reserves = _text("réserves pour l'avenir")
+    third_party_kind = _text(_("nature de l'aide (tierce personne)"))
+    devices = _text(_("appareillages et aménagements"))
+    future_care = _text(_("soins futurs"))
+    reserves = _text(_("réserves pour l'avenir"))
 
     imputability_trauma = _text(IMPUTABILITY[0][1])
     imputability_affection = _text(IMPUTABILITY[1][1])
@@ -91,13 +93,13 @@ class Report(models.Model):
     imputability_time = _text(IMPUTABILITY[4][1])
     imputability_new_onset = _text(IMPUTABILITY[5][1])
     imputability_foreign_cause = _text(IMPUTABILITY[6][1])
-    prior_state = models.CharField("état antérieur", max_length=20, choices=PriorState.choices, blank=True)
-    prior_state_discussion = _text("discussion de l'état antérieur")
+    prior_state = models.CharField(_("état antérieur"), max_length=20, choices=PriorState.choices, blank=True)
+    prior_state_discussion = _text(_("discussion de l'état antérieur"))
 
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="modifié par",
+        verbose_name=_("modifié par"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -105,11 +107,11 @@ class Report(models.Model):
     )
 
     class Meta:
-        verbose_name = "rapport"
-        verbose_name_plural = "rapports"
+        verbose_name = _("rapport")
+        verbose_name_plural = _("rapports")
 
     def __str__(self) -> str:
-        return f"Rapport — {self.mission}"
+        return gettext("Rapport — %(mission)s") % {"mission": self.mission}
 
     @property
     def suffering_label(self) -> str:
@@ -128,35 +130,41 @@ class Report(models.Model):
 
 
 class IncapacityKind(models.TextChoices):
-    TOTAL = "total", "Incapacité temporaire totale"
-    PARTIAL = "partial", "Incapacité temporaire partielle"
+    TOTAL = "total", _("Incapacité temporaire totale")
+    PARTIAL = "partial", _("Incapacité temporaire partielle")
 
 
 class IncapacityPeriod(models.Model):
     """A period of temporary incapacity (déficit fonctionnel temporaire), total or partial at a rate."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="periods")
-    kind = models.CharField("nature", max_length=10, choices=IncapacityKind.choices)
-    start = models.DateField("du")
-    end = models.DateField("au")
-    rate = models.DecimalField("taux (%)", max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT)
+    kind = models.CharField(_("nature"), max_length=10, choices=IncapacityKind.choices)
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    rate = models.DecimalField(_("taux (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT)
 
     class Meta:
-        verbose_name = "période d'incapacité temporaire"
-        verbose_name_plural = "périodes d'incapacité temporaire"
+        verbose_name = _("période d'incapacité temporaire")
+        verbose_name_plural = _("périodes d'incapacité temporaire")
         ordering = ["start", "id"]
         constraints = [
             models.CheckConstraint(name="incapacity_period_in_order", condition=models.Q(end__gte=models.F("start"))),
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
+        return gettext("%(label)s du %(start)s au %(end)s") % {
+            "label": self.label,
+            "start": f"{self.start:%d/%m/%Y}",
+            "end": f"{self.end:%d/%m/%Y}",
+        }
 
     @property
     def label(self) -> str:
         if self.kind == IncapacityKind.TOTAL:
-            return "Totale"
-        return f"Partielle à {self.rate.normalize():f} %".replace(".", ",") if self.rate is not None else "Partielle"
+            return gettext("Totale")
+        if self.rate is None:
+            return gettext("Partielle")
+        return gettext("Partielle à %(rate)s %%") % {"rate": f"{self.rate.normalize():f}".replace(".", ",")}
 
     @property
     def days(self) -> int:
@@ -168,21 +176,21 @@ class Answer(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey("cases.MissionQuestion", on_delete=models.CASCADE, related_name="answers")
-    text = models.TextField("réponse", blank=True)
+    text = models.TextField(_("réponse"), blank=True)
 
     class Meta:
-        verbose_name = "réponse à une question"
-        verbose_name_plural = "réponses aux questions"
+        verbose_name = _("réponse à une question")
+        verbose_name_plural = _("réponses aux questions")
         constraints = [models.UniqueConstraint(fields=["report", "question"], name="one_answer_per_question")]
 
     def __str__(self) -> str:
-        return f"Réponse à la question {self.question.position}"
+        return gettext("Réponse à la question %(position)s") % {"position": self.question.position}
 
 
 class VersionKind(models.TextChoices):
-    PRE_REPORT = "pre_report", "Pré-rapport"
-    FINAL = "final", "Rapport définitif"
-    COMPLEMENT = "complement", "Rapport complémentaire"
+    PRE_REPORT = "pre_report", _("Pré-rapport")
+    FINAL = "final", _("Rapport définitif")
+    COMPLEMENT = "complement", _("Rapport complémentaire")
 
 
 class ReportVersion(models.Model):
@@ -190,27 +198,27 @@ class ReportVersion(models.Model):
     (on PostgreSQL a trigger refuses updates and deletes); a later change is a new version."""
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.PROTECT, related_name="report_versions")
-    number = models.PositiveSmallIntegerField("version")
-    kind = models.CharField("nature", max_length=20, choices=VersionKind.choices)
-    pdf = models.BinaryField("PDF")
-    sha256 = models.CharField("empreinte SHA-256", max_length=64)
-    size = models.PositiveIntegerField("taille (octets)")
-    pages = models.PositiveIntegerField("pages")
-    report_revision = models.PositiveIntegerField("révision du rapport")
-    dires_due = models.DateField("date limite des dires", null=True, blank=True)
-    created_at = models.DateTimeField("établi le", auto_now_add=True)
+    number = models.PositiveSmallIntegerField(_("version"))
+    kind = models.CharField(_("nature"), max_length=20, choices=VersionKind.choices)
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    pages = models.PositiveIntegerField(_("pages"))
+    report_revision = models.PositiveIntegerField(_("révision du rapport"))
+    dires_due = models.DateField(_("date limite des dires"), null=True, blank=True)
+    created_at = models.DateTimeField(_("établi le"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = "version du rapport"
-        verbose_name_plural = "versions du rapport"
+        verbose_name = _("version du rapport")
+        verbose_name_plural = _("versions du rapport")
         ordering = ["mission", "number"]
         constraints = [models.UniqueConstraint(fields=["mission", "number"], name="unique_report_version")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} n° {self.number}"
+        return gettext("%(kind)s n° %(number)s") % {"kind": self.get_kind_display(), "number": self.number}
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -231,25 +239,25 @@ class RenderJob(models.Model):
     A draft stays here (experts only); a pre-report or a deposit becomes a ReportVersion."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "En attente"
-        RUNNING = "running", "En cours"
-        DONE = "done", "Terminé"
-        FAILED = "failed", "Échec"
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
 
     class Kind(models.TextChoices):
-        DRAFT = "draft", "Brouillon"
-        PRE_REPORT = "pre_report", "Pré-rapport"
-        FINAL = "final", "Dépôt du rapport"
+        DRAFT = "draft", _("Brouillon")
+        PRE_REPORT = "pre_report", _("Pré-rapport")
+        FINAL = "final", _("Dépôt du rapport")
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="render_jobs")
-    kind = models.CharField("nature", max_length=20, choices=Kind.choices)
-    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
-    step = models.CharField("étape", max_length=100, blank=True)
-    error = models.TextField("erreur", blank=True)
-    report_revision = models.PositiveIntegerField("révision du rapport")
-    dires_due = models.DateField("date limite des dires", null=True, blank=True)
-    pdf = models.BinaryField("PDF", null=True, blank=True)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    step = models.CharField(_("étape"), max_length=100, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    report_revision = models.PositiveIntegerField(_("révision du rapport"))
+    dires_due = models.DateField(_("date limite des dires"), null=True, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True)
     version = models.OneToOneField(
         ReportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="render_job"
     )
@@ -258,8 +266,8 @@ class RenderJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "génération de PDF"
-        verbose_name_plural = "générations de PDF"
+        verbose_name = _("génération de PDF")
+        verbose_name_plural = _("générations de PDF")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -8,17 +8,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 HUNDRED = Decimal(100)
 
 DEGREES = {
-    0: "nul",
-    1: "très léger",
-    2: "léger",
-    3: "modéré",
-    4: "moyen",
-    5: "assez important",
-    6: "important",
-    7: "très important",
+    0: gettext_lazy("nul"),
+    1: gettext_lazy("très léger"),
+    2: gettext_lazy("léger"),
+    3: gettext_lazy("modéré"),
+    4: gettext_lazy("moyen"),
+    5: gettext_lazy("assez important"),
+    6: gettext_lazy("important"),
+    7: gettext_lazy("très important"),
 }
 
 
@@ -32,15 +36,18 @@ class Result:
     reasoning: str
 
 
-def _rate(value, name: str = "Le taux") -> Decimal:
+def _rate(value, name: str | None = None) -> Decimal:
+    name = name or _("Le taux")
     if isinstance(value, float):
         value = repr(value)
     try:
         rate = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise ScaleError(f"{name} « {value} » n'est pas un nombre.") from None
+        raise ScaleError(_("%(name)s « %(value)s » n'est pas un nombre.") % {"name": name, "value": value}) from None
     if not rate.is_finite() or rate < 0 or rate > HUNDRED:
-        raise ScaleError(f"{name} doit être compris entre 0 et 100 % (reçu : {value}).")
+        raise ScaleError(
+            _("%(name)s doit être compris entre 0 et 100 %% (reçu : %(value)s).") % {"name": name, "value": value}
+        )
     return rate
 
 
@@ -56,7 +63,7 @@ def balthazard_steps(rates: Iterable) -> Result:
     highest. 60, 20, 10 → 60 + 20 × 40 / 100 + 10 × 32 / 100 = 71,2 (unrounded)."""
     values = sorted((_rate(r) for r in rates), reverse=True)
     if not values:
-        raise ScaleError("Indiquez au moins un taux.")
+        raise ScaleError(_("Indiquez au moins un taux."))
     total = Decimal(0)
     terms = []
     for rate in values:
@@ -64,10 +71,10 @@ def balthazard_steps(rates: Iterable) -> Result:
         part = rate * remaining / HUNDRED
         terms.append(fmt(rate) if total == 0 else f"{fmt(rate)} × {fmt(remaining)} / 100")
         total += part
-    reasoning = (
-        f"Règle de Balthazard (infirmités multiples, chaque taux s'appliquant à la capacité restante) : "
-        f"{' + '.join(terms)} = {fmt(total)} %."
-    )
+    reasoning = _(
+        "Règle de Balthazard (infirmités multiples, chaque taux s'appliquant à la capacité restante) : "
+        "%(terms)s = %(total)s %%."
+    ) % {"terms": " + ".join(terms), "total": fmt(total)}
     return Result(total, reasoning)
 
 
@@ -78,20 +85,22 @@ def balthazard(rates: Iterable) -> Decimal:
 def gabrielli_steps(capacity_before, capacity_after) -> Result:
     """Prior state: the accident's rate = (C1 − C2) / C1 × 100, where C1 is the capacity before the
     accident and C2 the capacity after it (capacity = 100 − incapacity)."""
-    c1 = _rate(capacity_before, "La capacité avant l'accident (C1)")
-    c2 = _rate(capacity_after, "La capacité après l'accident (C2)")
+    c1 = _rate(capacity_before, _("La capacité avant l'accident (C1)"))
+    c2 = _rate(capacity_after, _("La capacité après l'accident (C2)"))
     if c1 == 0:
-        raise ScaleError("La capacité avant l'accident (C1) ne peut être nulle.")
+        raise ScaleError(_("La capacité avant l'accident (C1) ne peut être nulle."))
     if c2 > c1:
         raise ScaleError(
-            "La capacité après l'accident (C2) ne peut dépasser la capacité avant l'accident (C1) : "
-            "vérifiez l'ordre des valeurs."
+            _(
+                "La capacité après l'accident (C2) ne peut dépasser la capacité avant l'accident (C1) : "
+                "vérifiez l'ordre des valeurs."
+            )
         )
     value = (c1 - c2) / c1 * HUNDRED
-    reasoning = (
-        f"Formule de Gabrielli (état antérieur) : (C1 − C2) / C1 × 100 = ({fmt(c1)} − {fmt(c2)}) / {fmt(c1)} × 100 "
-        f"= {fmt(value)} %."
-    )
+    reasoning = _(
+        "Formule de Gabrielli (état antérieur) : (C1 − C2) / C1 × 100 = (%(c1)s − %(c2)s) / %(c1)s × 100 "
+        "= %(value)s %%."
+    ) % {"c1": fmt(c1), "c2": fmt(c2), "value": fmt(value)}
     return Result(value, reasoning)
 
 
@@ -107,8 +116,11 @@ def _pair(first, second) -> tuple[Decimal, Decimal]:
 def _at_most_hundred(value: Decimal) -> Decimal:
     if value > HUNDRED:
         raise ScaleError(
-            f"Le taux obtenu ({fmt(value)} %) dépasse 100 % : la règle de synergie ne convient pas, "
-            "proposez un taux global."
+            _(
+                "Le taux obtenu (%(value)s %%) dépasse 100 %% : la règle de synergie ne convient pas, "
+                "proposez un taux global."
+            )
+            % {"value": fmt(value)}
         )
     return value
 
@@ -117,10 +129,10 @@ def synergy_hands_steps(first, second) -> Result:
     """Work accidents, both hands (prehension needs both): a + b + (a + b) / 10, with a ≥ b."""
     a, b = _pair(first, second)
     value = _at_most_hundred(a + b + (a + b) / 10)
-    reasoning = (
-        f"Atteinte des deux mains (synergie ajoutée) : a + b + (a + b) / 10 = {fmt(a)} + {fmt(b)} + "
-        f"{fmt(a + b)} / 10 = {fmt(value)} %."
-    )
+    reasoning = _(
+        "Atteinte des deux mains (synergie ajoutée) : a + b + (a + b) / 10 = %(a)s + %(b)s + "
+        "%(sum)s / 10 = %(value)s %%."
+    ) % {"a": fmt(a), "b": fmt(b), "sum": fmt(a + b), "value": fmt(value)}
     return Result(value, reasoning)
 
 
@@ -132,10 +144,9 @@ def synergy_feet_steps(first, second) -> Result:
     """Work accidents, both feet (walking already counts both limbs): a + b − b / 2, with a ≥ b."""
     a, b = _pair(first, second)
     value = _at_most_hundred(a + b - b / 2)
-    reasoning = (
-        f"Atteinte des deux pieds (synergie retranchée) : a + b − b / 2 = {fmt(a)} + {fmt(b)} − {fmt(b)} / 2 "
-        f"= {fmt(value)} %."
-    )
+    reasoning = _(
+        "Atteinte des deux pieds (synergie retranchée) : a + b − b / 2 = %(a)s + %(b)s − %(b)s / 2 = %(value)s %%."
+    ) % {"a": fmt(a), "b": fmt(b), "value": fmt(value)}
     return Result(value, reasoning)
 
 
@@ -146,10 +157,11 @@ def synergy_feet(first, second) -> Decimal:
 def degree_label(degree: int | None) -> str:
     """The 7-degree scale of souffrances endurées and préjudice esthétique: 3 → "3/7 (modéré)"."""
     if degree is None:
-        return "non évalué"
+        return _("non évalué")
     if isinstance(degree, bool) or not isinstance(degree, int) or degree not in DEGREES:
-        raise ScaleError(f"Le degré doit être un entier de 0 à 7 (reçu : {degree}).")
+        raise ScaleError(_("Le degré doit être un entier de 0 à 7 (reçu : %(degree)s).") % {"degree": degree})
     return f"{degree}/7 ({DEGREES[degree]})"
 
 
-DEGREE_CHOICES = [(d, degree_label(d)) for d in DEGREES]
+# Lazy labels: the choices of the report's fields, translated when shown.
+DEGREE_CHOICES = [(d, format_lazy("{}/7 ({})", d, label)) for d, label in DEGREES.items()]

@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -45,12 +45,15 @@ def _bump_revision(report: Report, user: User, expected_revision: int, **fields)
     )
     if not updated:
         current = Report.objects.select_related("updated_by").get(pk=report.pk)
-        who = current.updated_by.display_name if current.updated_by else "un autre utilisateur"
+        who = current.updated_by.display_name if current.updated_by else _("un autre utilisateur")
         when = timezone.localtime(current.updated_at)
         raise ConcurrentEdit(
-            f"Le rapport a été modifié par {who} le {when:%d/%m/%Y à %H:%M} depuis que vous l'avez ouvert. "
-            "Vos modifications n'ont pas été enregistrées : elles restent affichées ci-dessous ; rechargez le "
-            "rapport et reportez-les."
+            _(
+                "Le rapport a été modifié par %(who)s le %(day)s à %(time)s depuis que vous l'avez ouvert. "
+                "Vos modifications n'ont pas été enregistrées : elles restent affichées ci-dessous ; rechargez le "
+                "rapport et reportez-les."
+            )
+            % {"who": who, "day": f"{when:%d/%m/%Y}", "time": f"{when:%H:%M}"}
         )
     return Report.objects.get(pk=report.pk)
 
@@ -83,7 +86,7 @@ def report_save(
     if answers:
         questions = set(report.mission.questions.values_list("pk", flat=True))
         if not set(answers) <= questions:
-            raise ValidationError("Une réponse ne correspond à aucune question de cette mission.")
+            raise ValidationError(_("Une réponse ne correspond à aucune question de cette mission."))
         Answer.objects.bulk_create(
             [Answer(report=report, question_id=q, text=text.strip()) for q, text in answers.items()],
             update_conflicts=True,
@@ -106,7 +109,7 @@ def proposals_accept(*, report: Report, user: User, expected_revision: int) -> R
     """The expert takes the proposals: they replace the periods, and fix the consolidation date."""
     found = certificate_proposals(report.mission)
     if not found:
-        raise ValidationError("Les certificats ne proposent ni période d'incapacité ni date de consolidation.")
+        raise ValidationError(_("Les certificats ne proposent ni période d'incapacité ni date de consolidation."))
     fields = {"consolidation_date": found.consolidation_date} if found.consolidation_date else {}
     periods = [{"kind": p.kind, "start": p.start, "end": p.end} for p in found.periods]
     return report_save(
@@ -127,15 +130,17 @@ def _check_can_render(mission: Mission, report: Report, kind: str, dires_due: da
                 }
             )
         if dires_due <= countries.today(mission):  # the court's date, whichever zone the worker runs in
-            raise ValidationError({"dires_due": "La date limite des dires doit être postérieure à aujourd'hui."})
+            raise ValidationError({"dires_due": _("La date limite des dires doit être postérieure à aujourd'hui.")})
         if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT):
             raise ValidationError(
-                f"Le pré-rapport se diffuse pendant les opérations (mission à l'état « {mission.get_status_display()} »)."
+                _("Le pré-rapport se diffuse pendant les opérations (mission à l'état « %(state)s »).")
+                % {"state": mission.get_status_display()}
             )
     if kind == RenderJob.Kind.FINAL:
         if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED):
             raise ValidationError(
-                f"Le rapport ne peut être déposé : mission à l'état « {mission.get_status_display()} »."
+                _("Le rapport ne peut être déposé : mission à l'état « %(state)s ».")
+                % {"state": mission.get_status_display()}
             )
         answers = dict(report.answers.values_list("question_id", "text"))
         problems = checks.finalize_problems(list(mission.questions.order_by("position")), answers)
@@ -161,7 +166,7 @@ def render_request(*, mission: Mission, user: User, kind: str, dires_due: date |
             requested_by=user,
             report_revision=report.revision,
             dires_due=dires_due if kind == RenderJob.Kind.PRE_REPORT else None,
-            step="En attente d'un processus de rendu",
+            step=_("En attente d'un processus de rendu"),
         )
         transaction.on_commit(lambda: render_report.delay(job.pk))
     return job
@@ -189,23 +194,23 @@ def render_job_run(job_id: int) -> RenderJob:
             )
         if job.kind == RenderJob.Kind.DRAFT:
             RenderJob.objects.filter(pk=job.pk).update(
-                pdf=built.pdf, status=RenderJob.Status.DONE, progress=100, step="Terminé", finished_at=timezone.now()
+                pdf=built.pdf, status=RenderJob.Status.DONE, progress=100, step=_("Terminé"), finished_at=timezone.now()
             )
         else:
             _version_store(job, kind, number, built)
     except ValidationError as exc:
         _fail(job, " ".join(exc.messages))
     except SoftTimeLimitExceeded:
-        _fail(job, "La génération du PDF a dépassé le temps autorisé ; réessayez ou contactez l'assistance.")
+        _fail(job, _("La génération du PDF a dépassé le temps autorisé ; réessayez ou contactez l'assistance."))
     except Exception:
         logger.exception("rendering of report job %s failed", job.pk)
-        _fail(job, "La génération du PDF a échoué ; l'incident est journalisé. Réessayez ou contactez l'assistance.")
+        _fail(job, _("La génération du PDF a échoué ; l'incident est journalisé. Réessayez ou contactez l'assistance."))
     return RenderJob.objects.get(pk=job.pk)
 
 
 def _fail(job: RenderJob, message: str) -> None:
     RenderJob.objects.filter(pk=job.pk).update(
-        status=RenderJob.Status.FAILED, error=message, step="Échec", finished_at=timezone.now()
+        status=RenderJob.Status.FAILED, error=message, step=_("Échec"), finished_at=timezone.now()
     )
 
 
@@ -230,12 +235,14 @@ def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersi
     report = Report.objects.get(mission=mission)
     if report.revision != job.report_revision or built.revision != job.report_revision:
         raise ValidationError(
-            "Le rapport a été modifié depuis la demande : relancez la diffusion ou le dépôt pour qu'il porte "
-            "sur la dernière version."
+            _(
+                "Le rapport a été modifié depuis la demande : relancez la diffusion ou le dépôt pour qu'il porte "
+                "sur la dernière version."
+            )
         )
     _check_can_render(mission, report, job.kind, job.dires_due if kind == VersionKind.PRE_REPORT else None)
     if _next_number(mission) != number:
-        raise ValidationError("Une autre version a été établie entre-temps : relancez la demande.")
+        raise ValidationError(_("Une autre version a été établie entre-temps : relancez la demande."))
     version = version_create(
         mission=mission, number=number, kind=kind, built=built, created_by=job.requested_by, dires_due=job.dires_due
     )
@@ -247,7 +254,7 @@ def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersi
     elif mission.status != MissionStatus.DEPOSITED:
         mission_state_follow(mission=mission, to=MissionStatus.DEPOSITED)
     RenderJob.objects.filter(pk=job.pk).update(
-        version=version, status=RenderJob.Status.DONE, progress=100, step="Terminé", finished_at=timezone.now()
+        version=version, status=RenderJob.Status.DONE, progress=100, step=_("Terminé"), finished_at=timezone.now()
     )
     logger.info("report version %s (%s) of mission %s stored, sha256 %s", number, kind, mission.pk, version.sha256)
     # robust: a failing notification is logged and never fails the version already stored
@@ -273,21 +280,29 @@ def version_create(
     )
 
 
-def version_recipients(version: ReportVersion) -> list[str]:
-    """Who is told: the people the policy lets read this version, but its own experts."""
-    readers = access.report_version_readers(version.mission, version.kind)
-    return sorted({u.email for u in readers if u.email})
+def version_recipients(version: ReportVersion) -> dict[str, list[str]]:
+    """Who is told, by the language each reads the application in: the people the policy lets read
+    this version, but its own experts."""
+    by_language: dict[str, set[str]] = {}
+    for user in access.report_version_readers(version.mission, version.kind):
+        if user.email:
+            by_language.setdefault(user.language or settings.LANGUAGE_CODE, set()).add(user.email)
+    return {language: sorted(emails) for language, emails in sorted(by_language.items())}
 
 
-def version_notify(version: ReportVersion) -> int:
-    """One e-mail, without any medical content: the case, what was sent, the deadline, a link."""
+def _version_message(version: ReportVersion) -> tuple[str, str]:
     mission = version.mission
-    recipients = version_recipients(version)
-    if not recipients:
-        return 0
-    subject = mail_subject(f"[RG {mission.rg}] {version.get_kind_display()} disponible")
+    subject = mail_subject(
+        _("[RG %(rg)s] %(kind)s disponible") % {"rg": mission.rg, "kind": version.get_kind_display()}
+    )
     lines = [
-        f"Mission RG {mission.rg} ({mission.court.name}) : {version.get_kind_display().lower()} n° {version.number}."
+        _("Mission RG %(rg)s (%(court)s) : %(kind)s n° %(number)s.")
+        % {
+            "rg": mission.rg,
+            "court": mission.court.name,
+            "kind": version.get_kind_display().lower(),
+            "number": version.number,
+        }
     ]
     if version.dires_due:
         lines.append(
@@ -295,5 +310,16 @@ def version_notify(version: ReportVersion) -> int:
             % {"day": f"{version.dires_due:%d/%m/%Y}", "law": countries.cite("dires", mission)}
         )
     lines.append(f"{settings.SITE_URL.rstrip('/')}{reverse('reports:mission_report', args=[mission.pk])}")
-    send_mail(subject, "\n".join(lines), None, recipients)
-    return len(recipients)
+    return subject, "\n".join(lines)
+
+
+def version_notify(version: ReportVersion) -> int:
+    """One e-mail per language, without any medical content: the case, what was sent, the
+    deadline, a link."""
+    sent = 0
+    for language, emails in version_recipients(version).items():
+        with translation.override(language):
+            subject, body = _version_message(version)
+        send_mail(subject, body, None, emails)
+        sent += len(emails)
+    return sent

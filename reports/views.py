@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -91,10 +92,10 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, "Rapport enregistré.")
+                messages.success(request, _("Rapport enregistré."))
                 return redirect(TAB, mission.pk)
         elif action != "save":
-            messages.info(request, "Proposition reprise dans le formulaire : vérifiez-la, puis enregistrez.")
+            messages.info(request, _("Proposition reprise dans le formulaire : vérifiez-la, puis enregistrez."))
     else:
         calculator = CalculatorForm()
         form = ReportForm(instance=report)
@@ -140,7 +141,7 @@ def report_render(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         form = PublishForm(request.POST, country=mission.court.country)
         if not form.is_valid():
             for error in form.errors.get("dires_due", []):
-                messages.error(request, f"Date limite des dires : {error}")
+                messages.error(request, _("Date limite des dires : %(error)s") % {"error": error})
             return redirect(TAB, mission.pk)
         dires_due = form.cleaned_data["dires_due"]
     try:

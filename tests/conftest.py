@@ -17,6 +17,17 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
+def french_after_each_test():
+    """A request in Arabic leaves Arabic active in the thread (LocaleMiddleware does not reset it):
+    each test starts and ends in the source language, whatever the test before it asked for."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Each test stores its uploads in its own folder, so that 'nothing left behind' is checkable."""
     settings.MEDIA_ROOT = tmp_path / "media"

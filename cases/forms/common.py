@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.uploads import refusal
@@ -41,13 +42,17 @@ class MultipleFileField(forms.FileField):
             return super().clean(item, initial)
         except ValidationError as exc:
             if getattr(item, "name", None) and any(e.code == "empty" for e in exc.error_list):
-                raise refusal(item.name, "le fichier est vide.") from None
+                raise refusal(item.name, _("le fichier est vide.")) from None
             raise
 
 
 def piece_label(document) -> str:
     """A medical piece the user may not open is named by its number and date only (rule 8)."""
     if getattr(document, "openable", False):
-        return f"n° {document.number} — {document.title}"
-    when = f" du {document.date:%d/%m/%Y}" if document.date else ""
-    return f"n° {document.number}{when} — pièce médicale"
+        return _("n° %(number)s — %(title)s") % {"number": document.number, "title": document.title}
+    if document.date:
+        return _("n° %(number)s du %(date)s — pièce médicale") % {
+            "number": document.number,
+            "date": f"{document.date:%d/%m/%Y}",
+        }
+    return _("n° %(number)s — pièce médicale") % {"number": document.number}

@@ -9,17 +9,17 @@ from cases.models import Document, Mission, Party
 
 
 class ConsentForm(forms.Form):
-    patient = forms.ModelChoiceField(queryset=Party.objects.none(), label="Patient")
-    grantee = forms.ChoiceField(label="Au profit de", choices=GranteeKind.choices)
+    patient = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("Patient"))
+    grantee = forms.ChoiceField(label=_("Au profit de"), choices=GranteeKind.choices)
     grantee_party = forms.ModelChoiceField(
         queryset=Party.objects.none(),
-        label="Partie bénéficiaire",
+        label=_("Partie bénéficiaire"),
         required=False,
-        help_text="Son médecin-conseil pourra consulter les pièces couvertes.",
+        help_text=_("Son médecin-conseil pourra consulter les pièces couvertes."),
     )
-    written = forms.BooleanField(label="Consentement écrit", required=False)
+    written = forms.BooleanField(label=_("Consentement écrit"), required=False)
     scan = forms.FileField(
-        label="Consentement signé (scan)",
+        label=_("Consentement signé (scan)"),
         required=False,
         help_text=_(
             "Obligatoire pour un consentement écrit (toujours écrit au profit d'un assureur), et lorsque "
@@ -28,11 +28,11 @@ class ConsentForm(forms.Form):
     )
     documents = forms.ModelMultipleChoiceField(
         queryset=Document.objects.none(),
-        label="Pièces couvertes",
+        label=_("Pièces couvertes"),
         required=False,
-        help_text="Aucune pièce choisie : toutes les pièces médicales du patient.",
+        help_text=_("Aucune pièce choisie : toutes les pièces médicales du patient."),
     )
-    granted_on = forms.DateField(label="Donné le", widget=DATE)
+    granted_on = forms.DateField(label=_("Donné le"), widget=DATE)
 
     def __init__(self, *args, mission: Mission, patients, documents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,10 +43,10 @@ class ConsentForm(forms.Form):
 
 
 class RefusalForm(forms.Form):
-    patient = forms.ModelChoiceField(queryset=Party.objects.none(), label="Patient")
-    document = forms.ModelChoiceField(queryset=Document.objects.none(), label="Pièce refusée")
-    refused_on = forms.DateField(label="Refusé le", widget=DATE)
-    note = forms.CharField(label="Observations", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    patient = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("Patient"))
+    document = forms.ModelChoiceField(queryset=Document.objects.none(), label=_("Pièce refusée"))
+    refused_on = forms.DateField(label=_("Refusé le"), widget=DATE)
+    note = forms.CharField(label=_("Observations"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     scan = forms.FileField(
         label=_("Déclaration signée du patient (scan)"),
         required=False,

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from cases.forms.common import DATE
@@ -7,11 +8,11 @@ from cases.validators import validate_dire_answer, validate_dire_text
 
 
 class DireForm(forms.Form):
-    party = forms.ModelChoiceField(queryset=Party.objects.none(), label="Partie")
-    filed_by = forms.ModelChoiceField(queryset=User.objects.none(), label="Avocat", required=False)
-    received_on = forms.DateField(label="Reçu le", widget=DATE)
+    party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("Partie"))
+    filed_by = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Avocat"), required=False)
+    received_on = forms.DateField(label=_("Reçu le"), widget=DATE)
     text = forms.CharField(
-        label="Observations",
+        label=_("Observations"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         validators=[validate_dire_text],  # DIRE_MAX_CHARS, read at each validation
@@ -27,16 +28,16 @@ class DireForm(forms.Form):
 
 class DireAnswerForm(forms.Form):
     answer = forms.CharField(
-        label="Réponse de l'expert", widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_dire_answer]
+        label=_("Réponse de l'expert"), widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_dire_answer]
     )
 
 
 class OwnDireForm(forms.Form):
     """A dire written by a party's avocat (filed) or médecin-conseil (a draft for the avocat)."""
 
-    party = forms.ModelChoiceField(queryset=Party.objects.none(), label="Au nom de")
+    party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("Au nom de"))
     text = forms.CharField(
-        label="Observations", widget=forms.Textarea(attrs={"rows": 6}), validators=[validate_dire_text]
+        label=_("Observations"), widget=forms.Textarea(attrs={"rows": 6}), validators=[validate_dire_text]
     )
 
     def __init__(self, *args, parties: list[Party], **kwargs):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -14,26 +15,26 @@ def producer_choices(mission: Mission) -> list[tuple[str, str]]:
     choices = [(f"party:{p.pk}", p.name) for p in mission.parties.all()]
     return [
         *choices,
-        (Producer.COURT, "La juridiction"),
-        (Producer.EXPERT, "L'expert"),
-        (Producer.THIRD_PARTY, "Un tiers (hôpital, médecin traitant…)"),
+        (Producer.COURT, gettext("La juridiction")),
+        (Producer.EXPERT, gettext("L'expert")),
+        (Producer.THIRD_PARTY, gettext("Un tiers (hôpital, médecin traitant…)")),
     ]
 
 
 class DocumentUploadForm(forms.Form):
     files = MultipleFileField(
-        label="Fichiers",
-        help_text="PDF, JPEG, PNG ou TIFF. Plusieurs fichiers possibles : chacun devient une pièce.",
+        label=_("Fichiers"),
+        help_text=_("PDF, JPEG, PNG ou TIFF. Plusieurs fichiers possibles : chacun devient une pièce."),
         widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/*"}),
     )
-    produced_by = forms.ChoiceField(label="Produite par")
-    date = forms.DateField(label="Date des pièces", widget=DATE, required=False)
-    is_medical = forms.BooleanField(label="Pièce(s) médicale(s)", required=False)
+    produced_by = forms.ChoiceField(label=_("Produite par"))
+    date = forms.DateField(label=_("Date des pièces"), widget=DATE, required=False)
+    is_medical = forms.BooleanField(label=_("Pièce(s) médicale(s)"), required=False)
     about = forms.ModelChoiceField(
         queryset=Party.objects.none(),
-        label="Personne concernée",
+        label=_("Personne concernée"),
         required=False,
-        help_text="Obligatoire pour une pièce médicale.",
+        help_text=_("Obligatoire pour une pièce médicale."),
     )
 
     def __init__(self, *args, mission: Mission, **kwargs):
@@ -44,7 +45,7 @@ class DocumentUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("is_medical") and not data.get("about"):
-            self.add_error("about", "Une pièce médicale concerne une personne : indiquez laquelle.")
+            self.add_error("about", gettext("Une pièce médicale concerne une personne : indiquez laquelle."))
         return data
 
     def producer(self, mission: Mission) -> tuple[str, Party | None]:
@@ -55,22 +56,22 @@ class DocumentUploadForm(forms.Form):
 
 
 class DocumentFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False)
+    q = forms.CharField(label=_("Rechercher"), required=False)
     medical = forms.ChoiceField(
-        label="Nature", required=False, choices=[("", "Toutes"), ("1", "Médicales"), ("0", "Non médicales")]
+        label=_("Nature"), required=False, choices=[("", _("Toutes")), ("1", _("Médicales")), ("0", _("Non médicales"))]
     )
-    producer = forms.ChoiceField(label="Produite par", required=False)
+    producer = forms.ChoiceField(label=_("Produite par"), required=False)
 
     def __init__(self, *args, mission: Mission, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["producer"].choices = [("", "Tous"), *producer_choices(mission)]
+        self.fields["producer"].choices = [("", gettext("Tous")), *producer_choices(mission)]
 
 
 class DocumentEditForm(forms.Form):
-    title = forms.CharField(label="Intitulé", max_length=255, validators=[validate_single_line])
-    date = forms.DateField(label="Date", widget=DATE, required=False)
+    title = forms.CharField(label=_("Intitulé"), max_length=255, validators=[validate_single_line])
+    date = forms.DateField(label=_("Date"), widget=DATE, required=False)
     unrelated = forms.BooleanField(
-        label="Sans rapport avec la mission",
+        label=_("Sans rapport avec la mission"),
         required=False,
         # DOMAIN §3 rules 2 and 7; CPC art. 244, 247; code de déontologie médicale art. 108.
         help_text=_(
@@ -83,28 +84,34 @@ class DocumentEditForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    document = forms.ModelChoiceField(queryset=Document.objects.none(), label="Pièce médicale")
-    kind = forms.ChoiceField(label="Type de certificat", choices=CertificateKind.choices)
+    document = forms.ModelChoiceField(queryset=Document.objects.none(), label=_("Pièce médicale"))
+    kind = forms.ChoiceField(label=_("Type de certificat"), choices=CertificateKind.choices)
     issued_on = forms.DateField(
-        label="Établi le", widget=DATE, required=False, help_text="Par défaut, la date de la pièce."
+        label=_("Établi le"), widget=DATE, required=False, help_text=_("Par défaut, la date de la pièce.")
     )
-    author = forms.CharField(label="Auteur", max_length=200, required=False, validators=[validate_single_line])
-    lesions = forms.CharField(label="Lésions constatées", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    stoppage_start = forms.DateField(label="Début de l'arrêt", widget=DATE, required=False)
-    stoppage_days = forms.IntegerField(label="Durée de l'arrêt (jours)", min_value=0, required=False)
-    consolidation_date = forms.DateField(label="Date de consolidation", widget=DATE, required=False)
+    author = forms.CharField(label=_("Auteur"), max_length=200, required=False, validators=[validate_single_line])
+    lesions = forms.CharField(label=_("Lésions constatées"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    stoppage_start = forms.DateField(label=_("Début de l'arrêt"), widget=DATE, required=False)
+    stoppage_days = forms.IntegerField(label=_("Durée de l'arrêt (jours)"), min_value=0, required=False)
+    consolidation_date = forms.DateField(label=_("Date de consolidation"), widget=DATE, required=False)
 
     def __init__(self, *args, documents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents
-        self.fields["document"].label_from_instance = lambda d: f"n° {d.number} — {d.title}"
+        self.fields["document"].label_from_instance = lambda d: (
+            gettext("n° %(number)s — %(title)s")
+            % {
+                "number": d.number,
+                "title": d.title,
+            }
+        )
 
 
 class AccessLogFilterForm(forms.Form):
-    username = forms.CharField(label="Utilisateur", required=False)
-    number = forms.IntegerField(label="Pièce n°", required=False, min_value=1)
+    username = forms.CharField(label=_("Utilisateur"), required=False)
+    number = forms.IntegerField(label=_("Pièce n°"), required=False, min_value=1)
     allowed = forms.ChoiceField(
-        label="Décision", required=False, choices=[("", "Toutes"), ("1", "Autorisé"), ("0", "Refusé")]
+        label=_("Décision"), required=False, choices=[("", _("Toutes")), ("1", _("Autorisé")), ("0", _("Refusé"))]
     )
-    since = forms.DateField(label="Du", widget=DATE, required=False)
-    until = forms.DateField(label="Au", widget=DATE, required=False)
+    since = forms.DateField(label=_("Du"), widget=DATE, required=False)
+    until = forms.DateField(label=_("Au"), widget=DATE, required=False)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from cases.choices import PartyRole
 from cases.models import Mission, Party
-from cases.validators import validate_single_line
+from cases.models.party import Sex, WorkerStatus
+from cases.validators import validate_multiline_text, validate_single_line
 
 EMAIL_ATTRS = {"autocomplete": "off", "spellcheck": "false"}
 
@@ -19,6 +20,11 @@ class PartyForm(forms.Form):
     is_victim = forms.BooleanField(label=_("Victime (personne examinée)"), required=False)
     is_insurer = forms.BooleanField(label=_("Assureur"), required=False)
     opposable = forms.BooleanField(label=_("Partie à l'instance (expertise opposable)"), required=False, initial=True)
+    public_body = forms.BooleanField(
+        label=_("État ou autre personne publique"),
+        required=False,
+        help_text=_("En Tunisie, l'expertise est alors faite par trois experts, sauf accord des parties sur un seul."),
+    )
     email = forms.EmailField(
         label=_("Adresse e-mail de la partie (facultatif)"),
         required=False,
@@ -27,6 +33,30 @@ class PartyForm(forms.Form):
             "Pour que la partie suive la mission elle-même : son compte est rattaché s'il existe, "
             "sinon elle reçoit une invitation à le créer."
         ),
+    )
+    # The person (DOMAIN.md §9): what the report says of the victim. Seen by the experts and the
+    # party's own side only.
+    born_on = forms.DateField(
+        label=_("Date de naissance"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sex = forms.ChoiceField(label=_("Sexe"), choices=[("", "—"), *Sex.choices], required=False)
+    occupation = forms.CharField(
+        label=_("Profession"), max_length=200, required=False, validators=[validate_single_line]
+    )
+    worker_status = forms.ChoiceField(
+        label=_("Situation professionnelle"), choices=[("", "—"), *WorkerStatus.choices], required=False
+    )
+    address = forms.CharField(
+        label=_("Adresse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multiline_text],
+    )
+    contact_email = forms.EmailField(
+        label=_("Adresse e-mail pour écrire à la partie (facultatif)"),
+        required=False,
+        widget=forms.EmailInput(attrs=EMAIL_ATTRS),
+        help_text=_("Pour la correspondance seulement : aucun compte n'est rattaché ni invité."),
     )
 
 

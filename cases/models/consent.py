@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import GranteeKind
 from cases.validators import validate_multiline_text
@@ -15,34 +17,34 @@ class Consent(models.Model):
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="consents")
     patient = models.ForeignKey(
-        "cases.Party", verbose_name="patient", on_delete=models.PROTECT, related_name="consents_given"
+        "cases.Party", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="consents_given"
     )
-    grantee = models.CharField("bénéficiaire", max_length=20, choices=GranteeKind.choices)
+    grantee = models.CharField(_("bénéficiaire"), max_length=20, choices=GranteeKind.choices)
     grantee_party = models.ForeignKey(
         "cases.Party",
-        verbose_name="partie bénéficiaire",
+        verbose_name=_("partie bénéficiaire"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="consents_received",
     )
-    written = models.BooleanField("consentement écrit", default=False)
-    scan = models.FileField("consentement signé (scan)", upload_to=private_file_name, blank=True, max_length=200)
+    written = models.BooleanField(_("consentement écrit"), default=False)
+    scan = models.FileField(_("consentement signé (scan)"), upload_to=private_file_name, blank=True, max_length=200)
     documents = models.ManyToManyField(
         "cases.Document",
-        verbose_name="pièces couvertes",
+        verbose_name=_("pièces couvertes"),
         blank=True,
         related_name="consents",
-        help_text="Aucune pièce choisie : toutes les pièces médicales du patient.",
+        help_text=_("Aucune pièce choisie : toutes les pièces médicales du patient."),
     )
-    granted_on = models.DateField("donné le")
-    revoked_on = models.DateField("retiré le", null=True, blank=True)
+    granted_on = models.DateField(_("donné le"))
+    revoked_on = models.DateField(_("retiré le"), null=True, blank=True)
     revocation_scan = models.FileField(
-        "retrait signé (scan)",
+        _("retrait signé (scan)"),
         upload_to=private_file_name,
         blank=True,
         max_length=200,
-        help_text="Le retrait signé du patient, lorsque l'expert l'enregistre pour lui.",
+        help_text=_("Le retrait signé du patient, lorsque l'expert l'enregistre pour lui."),
     )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -53,8 +55,8 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "consentement"
-        verbose_name_plural = "consentements"
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
         ordering = ["mission", "granted_on", "id"]
         constraints = [
             models.CheckConstraint(
@@ -66,11 +68,14 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         target = self.grantee_party if self.grantee_party_id else self.get_grantee_display()
-        return f"Consentement de {self.patient} au profit de {target}"
+        return gettext("Consentement de %(patient)s au profit de %(target)s") % {
+            "patient": self.patient,
+            "target": target,
+        }
 
     def clean(self) -> None:
         if self.revoked_on and self.granted_on and self.revoked_on < self.granted_on:
-            raise ValidationError({"revoked_on": "Le retrait ne peut précéder le consentement."})
+            raise ValidationError({"revoked_on": _("Le retrait ne peut précéder le consentement.")})
 
     @property
     def is_active(self) -> bool:
@@ -83,28 +88,31 @@ class Refusal(models.Model):
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="refusals")
     patient = models.ForeignKey(
-        "cases.Party", verbose_name="patient", on_delete=models.PROTECT, related_name="refusals"
+        "cases.Party", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="refusals"
     )
     document = models.ForeignKey(
-        "cases.Document", verbose_name="pièce", on_delete=models.PROTECT, related_name="refusals"
+        "cases.Document", verbose_name=_("pièce"), on_delete=models.PROTECT, related_name="refusals"
     )
-    refused_on = models.DateField("refusé le")
-    note = models.TextField("observations", blank=True, validators=[validate_multiline_text])
+    refused_on = models.DateField(_("refusé le"))
+    note = models.TextField(_("observations"), blank=True, validators=[validate_multiline_text])
     scan = models.FileField(
-        "refus signé (scan)",
+        _("refus signé (scan)"),
         upload_to=private_file_name,
         blank=True,
         max_length=200,
-        help_text="La déclaration signée du patient, lorsque l'expert l'enregistre pour lui.",
+        help_text=_("La déclaration signée du patient, lorsque l'expert l'enregistre pour lui."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        verbose_name = "refus de communication"
-        verbose_name_plural = "refus de communication"
+        verbose_name = _("refus de communication")
+        verbose_name_plural = _("refus de communication")
         constraints = [models.UniqueConstraint(fields=["patient", "document"], name="unique_refusal")]
 
     def __str__(self) -> str:
-        return f"Refus de {self.patient} ({self.refused_on:%d/%m/%Y})"
+        return gettext("Refus de %(patient)s (%(day)s)") % {
+            "patient": self.patient,
+            "day": f"{self.refused_on:%d/%m/%Y}",
+        }

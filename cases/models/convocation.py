@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import DeliveryMethod
 from cases.validators import validate_multiline_text, validate_single_line
@@ -9,23 +11,23 @@ class Convocation(models.Model):
     """A meeting of the expertise (art. 160 CPC): the examination, then the discussion open to all."""
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="convocations")
-    meeting_at = models.DateTimeField("date et heure de la réunion")
-    place = models.CharField("lieu", max_length=255, validators=[validate_single_line])
+    meeting_at = models.DateTimeField(_("date et heure de la réunion"))
+    place = models.CharField(_("lieu"), max_length=255, validators=[validate_single_line])
     agenda = models.TextField(
-        "objet",
+        _("objet"),
         blank=True,
-        default="Examen clinique de la victime, puis discussion contradictoire.",
+        default=_("Examen clinique de la victime, puis discussion contradictoire."),
         validators=[validate_multiline_text],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "convocation"
-        verbose_name_plural = "convocations"
+        verbose_name = _("convocation")
+        verbose_name_plural = _("convocations")
         ordering = ["mission", "meeting_at"]
 
     def __str__(self) -> str:
-        return f"Réunion du {self.meeting_at:%d/%m/%Y}"
+        return gettext("Réunion du %(day)s") % {"day": f"{self.meeting_at:%d/%m/%Y}"}
 
 
 class ConvocationRecipient(models.Model):
@@ -34,19 +36,21 @@ class ConvocationRecipient(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("destinataire", max_length=200, validators=[validate_single_line])
-    capacity = models.CharField("qualité", max_length=100, blank=True, validators=[validate_single_line])
+    name = models.CharField(_("destinataire"), max_length=200, validators=[validate_single_line])
+    capacity = models.CharField(_("qualité"), max_length=100, blank=True, validators=[validate_single_line])
     method = models.CharField(
-        "mode d'envoi", max_length=10, choices=DeliveryMethod.choices, default=DeliveryMethod.LRAR
+        _("mode d'envoi"), max_length=10, choices=DeliveryMethod.choices, default=DeliveryMethod.LRAR
     )
-    tracking_number = models.CharField("n° de recommandé", max_length=50, blank=True, validators=[validate_single_line])
-    sent_on = models.DateField("envoyée le", null=True, blank=True)
-    receipt_on = models.DateField("AR reçu le", null=True, blank=True)
-    attended = models.BooleanField("présent", null=True, blank=True)
+    tracking_number = models.CharField(
+        _("n° de recommandé"), max_length=50, blank=True, validators=[validate_single_line]
+    )
+    sent_on = models.DateField(_("envoyée le"), null=True, blank=True)
+    receipt_on = models.DateField(_("AR reçu le"), null=True, blank=True)
+    attended = models.BooleanField(_("présent"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "destinataire"
-        verbose_name_plural = "destinataires"
+        verbose_name = _("destinataire")
+        verbose_name_plural = _("destinataires")
         ordering = ["mission_convocation", "id"]
 
     def __str__(self) -> str:

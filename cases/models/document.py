@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Producer
 from cases.validators import validate_single_line
@@ -17,50 +19,50 @@ class Document(models.Model):
     """A piece (pièce) of the mission, numbered in its bordereau, with its file."""
 
     mission = models.ForeignKey("cases.Mission", on_delete=models.CASCADE, related_name="documents")
-    number = models.PositiveIntegerField("n° de pièce")
-    title = models.CharField("intitulé", max_length=255, validators=[validate_single_line])
-    date = models.DateField("date de la pièce", null=True, blank=True)
-    is_medical = models.BooleanField("pièce médicale", default=False)
+    number = models.PositiveIntegerField(_("n° de pièce"))
+    title = models.CharField(_("intitulé"), max_length=255, validators=[validate_single_line])
+    date = models.DateField(_("date de la pièce"), null=True, blank=True)
+    is_medical = models.BooleanField(_("pièce médicale"), default=False)
     about = models.ForeignKey(
         "cases.Party",
-        verbose_name="personne concernée",
+        verbose_name=_("personne concernée"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="medical_documents",
     )
-    producer = models.CharField("produite par", max_length=20, choices=Producer.choices)
+    producer = models.CharField(_("produite par"), max_length=20, choices=Producer.choices)
     producer_party = models.ForeignKey(
         "cases.Party",
-        verbose_name="partie productrice",
+        verbose_name=_("partie productrice"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="produced_documents",
     )
     unrelated = models.BooleanField(
-        "sans rapport avec la mission",
+        _("sans rapport avec la mission"),
         default=False,
-        help_text="N'est plus visible que des experts et du patient ; n'entre jamais dans le rapport.",
+        help_text=_("N'est plus visible que des experts et du patient ; n'entre jamais dans le rapport."),
     )
-    file = models.FileField("fichier", upload_to=private_file_name, max_length=200)
-    original_name = models.CharField("nom du fichier", max_length=255, validators=[validate_single_line])
-    size = models.PositiveBigIntegerField("taille (octets)")
-    content_type = models.CharField("type", max_length=100)
-    sha256 = models.CharField("empreinte SHA-256", max_length=64, db_index=True)
+    file = models.FileField(_("fichier"), upload_to=private_file_name, max_length=200)
+    original_name = models.CharField(_("nom du fichier"), max_length=255, validators=[validate_single_line])
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    content_type = models.CharField(_("type"), max_length=100)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="déposée par",
+        verbose_name=_("déposée par"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField("déposée le", auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "pièce"
-        verbose_name_plural = "pièces"
+        verbose_name = _("pièce")
+        verbose_name_plural = _("pièces")
         ordering = ["mission", "number"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "number"], name="unique_document_number"),
@@ -76,7 +78,7 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Pièce n° {self.number} — {self.title}"
+        return gettext("Pièce n° %(number)s — %(title)s") % {"number": self.number, "title": self.title}
 
     @property
     def producer_label(self) -> str:

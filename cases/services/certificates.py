@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cases.choices import CertificateKind
 from cases.models import Certificate, Document
@@ -22,12 +23,16 @@ def certificate_record(
 ) -> Certificate:
     """Reads a medical certificate into structured data, on the medical piece that carries it."""
     if not document.is_medical:
-        raise ValidationError({"document": "Un certificat médical est une pièce médicale : cochez « pièce médicale »."})
+        raise ValidationError(
+            {"document": _("Un certificat médical est une pièce médicale : cochez « pièce médicale ».")}
+        )
     if hasattr(document, "certificate"):
-        raise ValidationError({"document": f"La pièce n° {document.number} porte déjà un certificat."})
+        raise ValidationError(
+            {"document": _("La pièce n° %(number)s porte déjà un certificat.") % {"number": document.number}}
+        )
     issued_on = issued_on or document.date
     if issued_on is None:
-        raise ValidationError({"issued_on": "Indiquez la date du certificat."})
+        raise ValidationError({"issued_on": _("Indiquez la date du certificat.")})
     certificate = Certificate(
         document=document,
         kind=CertificateKind(kind),

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cases import actions
@@ -20,7 +21,7 @@ def _for_the_patient(by: User, patient: Party) -> bool:
     return not (patient.pk in seat.own_party_ids or patient.pk in seat.avocat_of)
 
 
-SIGNED_STATEMENT = _(
+SIGNED_STATEMENT = gettext_lazy(
     "Joignez la déclaration signée du patient (scan) : l'expert n'enregistre la décision du patient "
     "que sur sa déclaration écrite."
 )
@@ -60,20 +61,22 @@ def consent_grant(
         errors["scan"] = str(SIGNED_STATEMENT)
     if grantee == GranteeKind.PARTY:
         if grantee_party is None:
-            errors["grantee_party"] = "Indiquez la partie au profit de laquelle le patient consent."
+            errors["grantee_party"] = _("Indiquez la partie au profit de laquelle le patient consent.")
         elif grantee_party.mission_id != mission.pk:
-            errors["grantee_party"] = "Cette partie n'appartient pas à la mission."
+            errors["grantee_party"] = _("Cette partie n'appartient pas à la mission.")
         elif grantee_party.pk == patient.pk:
-            errors["grantee_party"] = "Le patient n'a pas à consentir au profit de lui-même."
+            errors["grantee_party"] = _("Le patient n'a pas à consentir au profit de lui-même.")
         elif grantee_party.is_insurer and not written:
-            errors["written"] = "Au profit d'un assureur, le consentement doit être écrit."
+            errors["written"] = _("Au profit d'un assureur, le consentement doit être écrit.")
     else:
         grantee_party = None
     if scan is not None and not written:
-        errors["written"] = "Un consentement dont le scan signé est joint est un consentement écrit."
+        errors["written"] = _("Un consentement dont le scan signé est joint est un consentement écrit.")
     for document in documents or []:
         if document.mission_id != mission.pk or document.about_id != patient.pk or not document.is_medical:
-            errors["documents"] = f"La pièce n° {document.number} n'est pas une pièce médicale concernant le patient."
+            errors["documents"] = _("La pièce n° %(number)s n'est pas une pièce médicale concernant le patient.") % {
+                "number": document.number
+            }
     if errors:
         raise ValidationError(errors)
     with atomic_files():
@@ -131,7 +134,12 @@ def refusal_record(
     if _for_the_patient(recorded_by, patient) and scan is None:
         raise ValidationError({"scan": str(SIGNED_STATEMENT)})
     if Refusal.objects.filter(patient=patient, document=document).exists():
-        raise ValidationError({"document": f"Le refus concernant la pièce n° {document.number} est déjà enregistré."})
+        raise ValidationError(
+            {
+                "document": _("Le refus concernant la pièce n° %(number)s est déjà enregistré.")
+                % {"number": document.number}
+            }
+        )
     with atomic_files():
         refusal = Refusal(
             mission_id=patient.mission_id,

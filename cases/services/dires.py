@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.choices import RepresentativeKind
@@ -35,13 +36,13 @@ def dire_record(
     """Records a party's written observations, filed by its avocat (art. 276 CPC)."""
     errors: dict[str, str] = {}
     if party.mission_id != mission.pk:
-        errors["party"] = "Cette partie n'appartient pas à la mission."
+        errors["party"] = _("Cette partie n'appartient pas à la mission.")
     if filed_by is not None and not _is_rep(party, filed_by, RepresentativeKind.AVOCAT):
-        errors["filed_by"] = f"{filed_by} n'est pas l'avocat de {party}."
+        errors["filed_by"] = _("%(user)s n'est pas l'avocat de %(party)s.") % {"user": filed_by, "party": party}
     if document is not None and document.mission_id != mission.pk:
-        errors["document"] = "La pièce jointe n'appartient pas à la mission."
+        errors["document"] = _("La pièce jointe n'appartient pas à la mission.")
     if not text.strip() and document is None:
-        errors["text"] = "Un dire comporte un texte ou une pièce jointe."
+        errors["text"] = _("Un dire comporte un texte ou une pièce jointe.")
     if errors:
         raise ValidationError(errors)
     _bounded("text", text.strip(), validate_dire_text)
@@ -58,9 +59,11 @@ def dire_prepare(*, party: Party, prepared_by: User, text: str) -> Dire:
     """A médecin-conseil prepares a dire; only his avocat can file it (the avocat is the only
     channel of written observations before the court)."""
     if not _is_rep(party, prepared_by, RepresentativeKind.MEDECIN_CONSEIL):
-        raise ValidationError({"text": f"{prepared_by} n'est pas le médecin-conseil de {party}."})
+        raise ValidationError(
+            {"text": _("%(user)s n'est pas le médecin-conseil de %(party)s.") % {"user": prepared_by, "party": party}}
+        )
     if not text.strip():
-        raise ValidationError({"text": "Le projet de dire est vide."})
+        raise ValidationError({"text": _("Le projet de dire est vide.")})
     _bounded("text", text.strip(), validate_dire_text)
     dire = Dire(mission_id=party.mission_id, party=party, prepared_by=prepared_by, is_filed=False, text=text.strip())
     dire.full_clean()
@@ -73,9 +76,9 @@ def dire_file(*, dire: Dire, filed_by: User, received_on: date) -> Dire:
     """The avocat files a draft prepared by the party's médecin-conseil."""
     dire = Dire.objects.select_for_update().get(pk=dire.pk)
     if dire.is_filed:
-        raise ValidationError("Ce dire a déjà été déposé.")
+        raise ValidationError(_("Ce dire a déjà été déposé."))
     if not _is_rep(dire.party, filed_by, RepresentativeKind.AVOCAT):
-        raise ValidationError(f"Seul l'avocat de {dire.party} peut déposer ce dire.")
+        raise ValidationError(_("Seul l'avocat de %(party)s peut déposer ce dire.") % {"party": dire.party})
     dire.is_filed = True
     dire.filed_by = filed_by
     dire.received_on = received_on
@@ -87,9 +90,9 @@ def dire_file(*, dire: Dire, filed_by: User, received_on: date) -> Dire:
 @transaction.atomic
 def dire_answer(*, dire: Dire, answer: str, answered_on: date) -> Dire:
     if not dire.is_filed:
-        raise ValidationError("On ne répond qu'à un dire déposé.")
+        raise ValidationError(_("On ne répond qu'à un dire déposé."))
     if not answer.strip():
-        raise ValidationError({"answer": "La réponse ne peut être vide."})
+        raise ValidationError({"answer": _("La réponse ne peut être vide.")})
     _bounded("answer", answer.strip(), validate_dire_answer)
     dire.answer = answer.strip()
     dire.answered_on = answered_on

@@ -6,6 +6,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import access, actions
@@ -36,13 +37,13 @@ def _check_parties(
 ) -> None:
     errors: dict[str, str] = {}
     if producer == Producer.PARTY and producer_party is None:
-        errors["producer_party"] = "Indiquez la partie qui produit la pièce."
+        errors["producer_party"] = _("Indiquez la partie qui produit la pièce.")
     if producer_party is not None and producer_party.mission_id != mission.pk:
-        errors["producer_party"] = "La partie productrice n'est pas une partie de cette mission."
+        errors["producer_party"] = _("La partie productrice n'est pas une partie de cette mission.")
     if is_medical and about is None:
-        errors["about"] = "Une pièce médicale concerne une personne : indiquez laquelle."
+        errors["about"] = _("Une pièce médicale concerne une personne : indiquez laquelle.")
     if about is not None and about.mission_id != mission.pk:
-        errors["about"] = "La personne concernée n'est pas une partie de cette mission."
+        errors["about"] = _("La personne concernée n'est pas une partie de cette mission.")
     if errors:
         raise ValidationError(errors)
 
@@ -63,7 +64,7 @@ def documents_upload(
     """Adds pieces to the mission's bordereau, numbered in order. Every file is checked first;
     if one is refused, none is stored and the error names each refused file."""
     if not uploads:
-        raise ValidationError("Choisissez au moins un fichier.")
+        raise ValidationError(_("Choisissez au moins un fichier."))
     producer = Producer(producer)
     if producer != Producer.PARTY:
         producer_party = None
@@ -152,4 +153,4 @@ def _display_name(name: str) -> str:
 
 def _title_from_name(name: str) -> str:
     stem = _display_name(name).rsplit(".", 1)[0]
-    return stem.replace("_", " ").strip() or "Pièce sans titre"
+    return stem.replace("_", " ").strip() or _("Pièce sans titre")

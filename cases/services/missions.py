@@ -58,15 +58,17 @@ def mission_create(
     kind: str = MissionKind.INITIAL,
     judge: str = "",
     expert: User | None = None,
+    language: str = "fr",
 ) -> Mission:
     """Records a court's order: the mission, its questions in order, and its expert. The expert
-    is the creator unless another one is named (a clerk may record a designation)."""
+    is the creator unless another one is named (a clerk may record a designation). `language`: of
+    its letters and its report's fixed parts ("ar" for a Tunisian court only, Mission.clean)."""
     questions = [q.strip() for q in questions if q and q.strip()]
     if not questions:
-        raise ValidationError({"questions": "La mission doit comporter au moins une question."})
+        raise ValidationError({"questions": _("La mission doit comporter au moins une question.")})
     expert = expert or created_by
     if expert.role != Role.EXPERT:
-        raise ValidationError({"expert": "Seul un expert peut être désigné pour conduire la mission."})
+        raise ValidationError({"expert": _("Seul un expert peut être désigné pour conduire la mission.")})
     mission = Mission(
         court=court,
         rg=rg.strip(),
@@ -77,6 +79,7 @@ def mission_create(
         report_due=report_due,
         judge=judge.strip(),
         created_by=created_by,
+        language=language,
     )
     mission.full_clean()
     mission.save()
@@ -91,7 +94,7 @@ def mission_create(
 def mission_questions_set(*, mission: Mission, questions: list[str]) -> None:
     questions = [q.strip() for q in questions if q and q.strip()]
     if not questions:
-        raise ValidationError({"questions": "La mission doit comporter au moins une question."})
+        raise ValidationError({"questions": _("La mission doit comporter au moins une question.")})
     mission.questions.all().delete()
     MissionQuestion.objects.bulk_create(
         MissionQuestion(mission=mission, position=i, text=text) for i, text in enumerate(questions, start=1)
@@ -178,9 +181,9 @@ def designation_respond(*, by: User, mission: Mission, accept: bool, on: date | 
 @transaction.atomic
 def assignment_add(*, mission: Mission, expert: User, role: str = ExpertRole.EXPERT) -> ExpertAssignment:
     if expert.role != Role.EXPERT:
-        raise ValidationError({"expert": f"{expert} n'a pas un compte d'expert."})
+        raise ValidationError({"expert": _("%(user)s n'a pas un compte d'expert.") % {"user": expert}})
     if mission.assignments.filter(expert=expert).exists():
-        raise ValidationError({"expert": f"{expert} est déjà désigné dans cette mission."})
+        raise ValidationError({"expert": _("%(user)s est déjà désigné dans cette mission.") % {"user": expert}})
     if mission.parties.filter(Q(account=expert) | Q(representatives__user=expert)).exists():
         # DOMAIN.md §8: nobody who sits for a party may be given an expert seat.
         raise ValidationError(
@@ -206,7 +209,7 @@ def consignation_record(
     is_complement: bool = False,
 ) -> Consignation:
     if payer is not None and payer.mission_id != mission.pk:
-        raise ValidationError({"payer": "La partie tenue de consigner doit être une partie de la mission."})
+        raise ValidationError({"payer": _("La partie tenue de consigner doit être une partie de la mission.")})
     consignation = Consignation(
         mission=mission, amount=amount, due=due, payer=payer, paid_on=paid_on, is_complement=is_complement
     )
@@ -220,15 +223,15 @@ def extension_request(*, by: User, mission: Mission, requested_on: date, request
     """The expert asks the judge for more time (prorogation), with his reasons."""
     actions.require(by, mission, actions.Act.EXTENSION_REQUEST)
     if mission.status in (MissionStatus.DEPOSITED, MissionStatus.DECLINED, MissionStatus.LAPSED):
-        raise ValidationError("La mission est close : aucune prorogation ne peut être demandée.")
+        raise ValidationError(_("La mission est close : aucune prorogation ne peut être demandée."))
     if mission.extensions.filter(granted__isnull=True).exists():
-        raise ValidationError("Une demande de prorogation attend déjà la décision du juge.")
+        raise ValidationError(_("Une demande de prorogation attend déjà la décision du juge."))
     if not reason.strip():
-        raise ValidationError({"reason": "Indiquez les motifs de la demande."})
+        raise ValidationError({"reason": _("Indiquez les motifs de la demande.")})
     from cases.deadlines import report_due
 
     if requested_due <= report_due(mission):
-        raise ValidationError({"requested_due": "La nouvelle date doit être postérieure à l'échéance actuelle."})
+        raise ValidationError({"requested_due": _("La nouvelle date doit être postérieure à l'échéance actuelle.")})
     extension = Extension(
         mission=mission, requested_on=requested_on, requested_due=requested_due, reason=reason.strip()
     )
@@ -244,11 +247,11 @@ def extension_decide(
     """The clerk records the judge's decision; the history of requests stays."""
     actions.require(by, extension.mission, actions.Act.EXTENSION_DECIDE)
     if extension.granted is not None:
-        raise ValidationError("La décision sur cette demande est déjà enregistrée.")
+        raise ValidationError(_("La décision sur cette demande est déjà enregistrée."))
     if granted:
         new_due = new_due or extension.requested_due
         if new_due <= extension.mission.report_due:
-            raise ValidationError({"new_due": "La nouvelle date doit être postérieure à la date initiale."})
+            raise ValidationError({"new_due": _("La nouvelle date doit être postérieure à la date initiale.")})
     extension.granted = granted
     extension.decided_on = decided_on
     extension.new_due = new_due if granted else None
@@ -262,7 +265,7 @@ def consignation_pay(*, by: User, consignation: Consignation, paid_on: date) -> 
     """The clerk records that the provision was deposited at the registry."""
     actions.require(by, consignation.mission, actions.Act.CONSIGNATION_RECORD)
     if consignation.paid_on is not None:
-        raise ValidationError("Cette consignation est déjà enregistrée comme versée.")
+        raise ValidationError(_("Cette consignation est déjà enregistrée comme versée."))
     consignation.paid_on = paid_on
     consignation.save(update_fields=["paid_on"])
     return consignation
@@ -285,7 +288,46 @@ def mission_dates_set(*, mission: Mission, **dates: date | None) -> Mission:
 @transaction.atomic
 def interests_declare(*, assignment: ExpertAssignment, text: str, declared_on: date) -> ExpertAssignment:
     """The expert's links of interest with the parties of this mission (an insurer, a clinic...)."""
-    assignment.declared_interests = text.strip() or "Aucun lien d'intérêts avec les parties."
+    assignment.declared_interests = text.strip() or _("Aucun lien d'intérêts avec les parties.")
     assignment.interests_declared_on = declared_on
     assignment.save(update_fields=["declared_interests", "interests_declared_on"])
     return assignment
+
+
+@transaction.atomic
+def single_expert_agreement_record(*, by: User, mission: Mission, agreed_on: date | None) -> Mission:
+    """DOMAIN.md §8 (CPCC): the parties agree that one expert makes the expertise although the State
+    or another public body is a party; the date of their agreement (None: withdrawn). Recorded by the
+    experts who seat the mission's people."""
+    actions.require(by, mission, actions.Act.SEATS_MANAGE)
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    if agreed_on is not None and agreed_on > countries.today(mission):
+        raise ValidationError({"single_expert_agreed_on": _("L'accord des parties ne peut être daté dans le futur.")})
+    mission.single_expert_agreed_on = agreed_on
+    mission.save(update_fields=["single_expert_agreed_on", "updated_at"])
+    return mission
+
+
+@transaction.atomic
+def mission_event_set(
+    *, by: User, mission: Mission, date: date | None, place: str = "", circumstances: str = ""
+) -> Mission:
+    """The event the mission is about (DOMAIN.md §9): its date (not in the future, not before the
+    victim's birth), its place and its circumstances. Written by the experts, who write the facts."""
+    actions.require(by, mission, actions.Act.REPORT_WRITE)
+    mission = Mission.objects.select_for_update().select_related("court").get(pk=mission.pk)
+    mission.event_date = date
+    mission.event_place = (place or "").strip()
+    mission.event_circumstances = (circumstances or "").strip()
+    mission.full_clean()
+    if date is not None:
+        born_after = mission.parties.filter(is_victim=True, born_on__gt=date).order_by("born_on").first()
+        if born_after is not None:
+            raise ValidationError(
+                {
+                    "event_date": _("Les faits ne peuvent précéder la naissance de la victime %(name)s (%(day)s).")
+                    % {"name": born_after.name, "day": f"{born_after.born_on:%d/%m/%Y}"}
+                }
+            )
+    mission.save(update_fields=["event_date", "event_place", "event_circumstances", "updated_at"])
+    return mission

@@ -13,6 +13,7 @@ log keeps what was seen.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -89,7 +90,17 @@ def party_create(
     is_insurer: bool = False,
     opposable: bool = True,
     account: User | None = None,
+    public_body: bool = False,
+    born_on: date | None = None,
+    sex: str = "",
+    occupation: str = "",
+    worker_status: str = "",
+    address: str = "",
+    email: str = "",
 ) -> Party:
+    """A party of the mission, with what the report says of the person (DOMAIN.md §9): date of
+    birth, sex, occupation and work status, postal address, and `email`, an address to write to the
+    person (not an account: accounts are seated by seat_by_email)."""
     actions.require(by, mission, actions.Act.SEATS_MANAGE)
     mission = _lock(mission)
     role = PartyRole(role)
@@ -104,6 +115,13 @@ def party_create(
         is_insurer=is_insurer,
         opposable=opposable,
         account=account,
+        public_body=public_body,
+        born_on=born_on,
+        sex=sex or "",
+        occupation=(occupation or "").strip(),
+        worker_status=worker_status or "",
+        address=(address or "").strip(),
+        email=email_normalize(email or ""),
     )
     party.full_clean()
     party.save()
@@ -231,11 +249,31 @@ def party_add(
     is_insurer: bool = False,
     opposable: bool = True,
     email: str = "",
+    public_body: bool = False,
+    born_on: date | None = None,
+    sex: str = "",
+    occupation: str = "",
+    worker_status: str = "",
+    address: str = "",
+    contact_email: str = "",
 ) -> tuple[Party, SeatOutcome | None]:
-    """A party, and its own account seated (or invited) by e-mail address when one is given: both or
-    neither."""
+    """A party, and its own account seated (or invited) by e-mail address (`email`) when one is
+    given: both or neither. `contact_email` is the address to write to the person (Party.email)."""
     party = party_create(
-        by=by, mission=mission, name=name, role=role, is_victim=is_victim, is_insurer=is_insurer, opposable=opposable
+        by=by,
+        mission=mission,
+        name=name,
+        role=role,
+        is_victim=is_victim,
+        is_insurer=is_insurer,
+        opposable=opposable,
+        public_body=public_body,
+        born_on=born_on,
+        sex=sex,
+        occupation=occupation,
+        worker_status=worker_status,
+        address=address,
+        email=contact_email,
     )
     outcome = seat_by_email(by=by, party=party, role=Role.PARTY, email=email) if email.strip() else None
     return party, outcome

@@ -10,7 +10,8 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from cases import countries
@@ -29,18 +30,42 @@ def reminder_key(deadline: Deadline) -> str:
     return f"{deadline.mission_id}:{deadline.kind}:{deadline.ref}:{deadline.state}"
 
 
-def _recipients(mission: Mission, clerks: dict[int, list[User]]) -> list[str]:
+def _recipients(mission: Mission, clerks: dict[int, list[User]]) -> dict[str, list[str]]:
+    """The addresses to remind, by the language each person reads the application in."""
     experts = [a.expert for a in mission.assignments.all() if a.role in (ExpertRole.EXPERT, ExpertRole.CO_EXPERT)]
-    return sorted({u.email for u in [*experts, *clerks.get(mission.court_id, [])] if u.email and u.is_active})
+    by_language: dict[str, set[str]] = {}
+    for user in [*experts, *clerks.get(mission.court_id, [])]:
+        if user.email and user.is_active:
+            by_language.setdefault(user.language or settings.LANGUAGE_CODE, set()).add(user.email)
+    return {language: sorted(emails) for language, emails in sorted(by_language.items())}
+
+
+def _in_language(mission: Mission, deadline: Deadline, language: str, today: date) -> Deadline:
+    """The same deadline with its words (label, state, detail, flag) in the given language."""
+    with translation.override(language):
+        for other in mission_deadlines(mission, today):
+            if (other.kind, other.ref) == (deadline.kind, deadline.ref):
+                return other
+    return deadline
 
 
 def _message(mission: Mission, deadline: Deadline) -> tuple[str, str]:
     # No medical content in an e-mail: the case number, the deadline, a link to the app.
-    when = "arrive à échéance" if deadline.state == State.DUE_SOON else "est dépassée"
-    subject = mail_subject(f"[RG {mission.rg}] {deadline.label} : échéance du {deadline.due:%d/%m/%Y} {when}")
+    values = {
+        "rg": mission.rg,
+        "court": mission.court.name,
+        "label": deadline.label,
+        "due": f"{deadline.due:%d/%m/%Y}",
+        "state": deadline.state_label,
+    }
+    if deadline.state == State.DUE_SOON:
+        subject = _("[RG %(rg)s] %(label)s : échéance du %(due)s arrive à échéance") % values
+    else:
+        subject = _("[RG %(rg)s] %(label)s : échéance du %(due)s est dépassée") % values
+    subject = mail_subject(subject)
     lines = [
-        f"Mission RG {mission.rg} ({mission.court.name}).",
-        f"{deadline.label} : échéance du {deadline.due:%d/%m/%Y}, {deadline.state_label}.",
+        _("Mission RG %(rg)s (%(court)s).") % values,
+        _("%(label)s : échéance du %(due)s, %(state)s.") % values,
     ]
     if deadline.detail:
         lines.append(deadline.detail)
@@ -50,7 +75,7 @@ def _message(mission: Mission, deadline: Deadline) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def reminder_send(*, mission: Mission, deadline: Deadline, recipients: list[str]) -> bool:
+def reminder_send(*, mission: Mission, deadline: Deadline, recipients: dict[str, list[str]], today: date) -> bool:
     """Sends one reminder unless it was sent already. The row is inserted and the mail sent in
     one transaction: a concurrent scan waits on the unique key, then finds it taken."""
     try:
@@ -62,14 +87,15 @@ def reminder_send(*, mission: Mission, deadline: Deadline, recipients: list[str]
                     "kind": deadline.kind,
                     "state": deadline.state,
                     "due": deadline.due,
-                    "recipients": ", ".join(recipients),
+                    "recipients": ", ".join(e for emails in recipients.values() for e in emails),
                 },
             )
             if not created:
                 return False
-            subject, body = _message(mission, deadline)
-            if recipients:
-                send_mail(subject, body, None, recipients)
+            for language, emails in recipients.items():  # each reads it in his own language
+                with translation.override(language):
+                    subject, body = _message(mission, _in_language(mission, deadline, language, today))
+                send_mail(subject, body, None, emails)
             reminder.sent_at = timezone.now()
             reminder.save(update_fields=["sent_at"])
     except IntegrityError:
@@ -98,9 +124,10 @@ def reminders_run(*, today: date | None = None, mission_ids: list[int] | None = 
     for mission in with_deadline_data(missions.order_by("pk")):
         try:
             recipients = _recipients(mission, clerks)
-            for deadline in mission_deadlines(mission, today or countries.today(mission)):
+            day = today or countries.today(mission)
+            for deadline in mission_deadlines(mission, day):
                 if deadline.state in REMINDED_STATES and reminder_send(
-                    mission=mission, deadline=deadline, recipients=recipients
+                    mission=mission, deadline=deadline, recipients=recipients, today=day
                 ):
                     result.sent += 1
         except Exception:

@@ -16,7 +16,7 @@ from cases.views.documents import (
     mission_documents,
 )
 from cases.views.export import mission_export
-from cases.views.mission import mission_detail, mission_interests, mission_status
+from cases.views.mission import mission_detail, mission_interests, mission_single_expert, mission_status
 from cases.views.parties import mission_parties
 
 __all__ = [
@@ -41,5 +41,6 @@ __all__ = [
     "mission_interests",
     "mission_page",
     "mission_parties",
+    "mission_single_expert",
     "mission_status",
 ]

@@ -123,12 +123,12 @@ def _hidden_title(document) -> str:
     return SECRET_TITLE if document.is_medical else HIDDEN_TITLE
 
 
-def _rule(code: str) -> tuple[str, str]:
+def _rule(code: str, country=None) -> tuple[str, str]:
     try:
         rule = access.Rule(code)
     except ValueError:  # a rule since renamed: say so in French, with its code
         return _("règle « %(code)s »") % {"code": code}, ""
-    return str(access.LABELS.get(rule, code)), str(access.REASONS.get(rule, ""))
+    return str(access.LABELS.get(rule, code)), access.reason_for(rule, country) if rule in access.REASONS else ""
 
 
 def log_entries(rows: Iterable, mission: Mission, qualities: dict[int, list[str]]) -> Iterator[LogEntry]:
@@ -138,7 +138,7 @@ def log_entries(rows: Iterable, mission: Mission, qualities: dict[int, list[str]
         document = row.document
         # The title only where the reader may read it himself (rule 8: a title is medical information).
         title = document.title if row.document_openable else _hidden_title(document)
-        label, reason = _rule(row.rule)
+        label, reason = _rule(row.rule, mission)
         yield LogEntry(
             at=row.at,
             who=who,

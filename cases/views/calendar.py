@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from cases import calendar, countries, deadlines, selectors
@@ -20,7 +21,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         feed = calendar_token_renew(user=request.user)
-        messages.success(request, "Nouvelle adresse d'abonnement créée ; l'ancienne ne fonctionne plus.")
+        messages.success(request, _("Nouvelle adresse d'abonnement créée ; l'ancienne ne fonctionne plus."))
         return redirect("cases:calendar_settings")
     url = request.build_absolute_uri(reverse("cases:calendar_feed", args=[feed.token])) if feed else None
     return render(request, "cases/calendar_settings.html", {"feed_url": url})
@@ -43,7 +44,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
                     "start": conv.meeting_at,
                     "tzid": countries.zone(mission).key,  # the court's local time (DOMAIN.md §11)
                     "minutes": 180,
-                    "summary": f"Réunion d'expertise RG {mission.rg}",
+                    "summary": _("Réunion d'expertise RG %(rg)s") % {"rg": mission.rg},
                     "location": conv.place,
                 }
             )
@@ -53,7 +54,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
                     {
                         "uid": f"deadline-{mission.pk}-{d.ref}@expertise",
                         "day": d.due,
-                        "summary": f"{d.label} — RG {mission.rg}",
+                        "summary": _("%(label)s — RG %(rg)s") % {"label": d.label, "rg": mission.rg},
                     }
                 )
     response = HttpResponse(calendar.ics(events, now=timezone.now()), content_type="text/calendar; charset=utf-8")

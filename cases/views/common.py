@@ -2,23 +2,24 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import access, actions, countries
 from cases.models import Mission
 
 # (url name, label, who sees the tab: "all", "side" = experts and parties' sides, "expert", "patient")
 TABS = [
-    ("cases:mission_detail", "Mission", "all"),
-    ("cases:mission_parties", "Parties", "all"),
-    ("cases:mission_documents", "Pièces", "all"),
-    ("cases:mission_certificates", "Certificats", "side"),
-    ("cases:mission_convocations", "Convocations", "all"),
-    ("cases:mission_dires", "Dires", "all"),
-    ("cases:mission_deadlines", "Échéances", "all"),
-    ("reports:mission_report", "Rapport", "all"),
-    ("cases:mission_consents", "Consentements", "patient"),
-    ("cases:mission_contradictoire", "Contradictoire", "expert"),
-    ("cases:mission_access_log", "Journal des accès", "patient"),
+    ("cases:mission_detail", gettext_lazy("Mission"), "all"),
+    ("cases:mission_parties", gettext_lazy("Parties"), "all"),
+    ("cases:mission_documents", gettext_lazy("Pièces"), "all"),
+    ("cases:mission_certificates", gettext_lazy("Certificats"), "side"),
+    ("cases:mission_convocations", gettext_lazy("Convocations"), "all"),
+    ("cases:mission_dires", gettext_lazy("Dires"), "all"),
+    ("cases:mission_deadlines", gettext_lazy("Échéances"), "all"),
+    ("reports:mission_report", gettext_lazy("Rapport"), "all"),
+    ("cases:mission_consents", gettext_lazy("Consentements"), "patient"),
+    ("cases:mission_contradictoire", gettext_lazy("Contradictoire"), "expert"),
+    ("cases:mission_access_log", gettext_lazy("Journal des accès"), "patient"),
 ]
 
 
@@ -41,8 +42,8 @@ def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict
         "patient": seat.expert or patient_side,
     }
     tabs = [(name, label) for name, label, who in TABS if shown[who]]
-    if tab not in {name for name, _ in tabs}:
-        raise PermissionDenied("Cette page n'est pas accessible à votre qualité dans la mission.")
+    if tab not in {name for name, _label in tabs}:
+        raise PermissionDenied(_("Cette page n'est pas accessible à votre qualité dans la mission."))
     action_seat = actions.seat_of(request.user, mission)
     return mission, {
         "mission": mission,

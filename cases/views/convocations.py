@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from cases import actions
@@ -31,7 +32,7 @@ def mission_convocations(request: HttpRequest, pk: int) -> HttpResponse:
                 form_errors(form, exc)
             else:
                 messages.success(
-                    request, "Réunion programmée ; les destinataires sont toutes les parties et leurs représentants."
+                    request, _("Réunion programmée ; les destinataires sont toutes les parties et leurs représentants.")
                 )
                 return redirect("cases:mission_convocations", mission.pk)
     convocations = mission.convocations.prefetch_related(
@@ -69,9 +70,12 @@ def convocation_recipient(request: HttpRequest, pk: int, recipient_id: int) -> H
         try:
             recipient_update(recipient=recipient, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, f"{recipient.name} : " + " ".join(exc.messages))
+            messages.error(
+                request, _("%(name)s : %(errors)s") % {"name": recipient.name, "errors": " ".join(exc.messages)}
+            )
         else:
-            messages.success(request, f"Envoi à {recipient.name} mis à jour.")
+            messages.success(request, _("Envoi à %(name)s mis à jour.") % {"name": recipient.name})
     else:
-        messages.error(request, f"{recipient.name} : " + " ".join(e for errs in form.errors.values() for e in errs))
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, _("%(name)s : %(errors)s") % {"name": recipient.name, "errors": errors})
     return redirect("cases:mission_convocations", mission.pk)

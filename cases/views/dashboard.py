@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from cases import deadlines, selectors
@@ -75,15 +76,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _dashboard_csv(rows) -> HttpResponse:
     header = [
-        "RG",
-        "affaire",
-        "juridiction",
-        "experts",
-        "état de la mission",
-        "dépôt du rapport",
-        "prochaine échéance",
-        "date",
-        "état de l'échéance",
+        _("RG"),
+        _("affaire"),
+        _("juridiction"),
+        _("experts"),
+        _("état de la mission"),
+        _("dépôt du rapport"),
+        _("prochaine échéance"),
+        _("date"),
+        _("état de l'échéance"),
     ]
 
     def lines():
@@ -98,7 +99,7 @@ def _dashboard_csv(rows) -> HttpResponse:
                 deadlines.report_due(r.mission).strftime("%d/%m/%Y"),
                 r.next.label if r.next else "",
                 r.next.due.strftime("%d/%m/%Y") if r.next else "",
-                r.next.state_label if r.next else "à jour",
+                r.next.state_label if r.next else _("à jour"),
             ]
 
     # One writer for every CSV of the app: quoted, formulas neutralised, UTF-8 with BOM for Excel.
@@ -109,7 +110,7 @@ def _dashboard_csv(rows) -> HttpResponse:
 @login_required
 def mission_create_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_expert:
-        raise PermissionDenied("Seul un expert crée une mission à partir de la décision qui le désigne.")
+        raise PermissionDenied(_("Seul un expert crée une mission à partir de la décision qui le désigne."))
     form = MissionCreateForm(
         request.POST or None, initial={"questions": "\n".join(default_questions("civil", "initial"))}
     )
@@ -127,13 +128,14 @@ def mission_create_view(request: HttpRequest) -> HttpResponse:
                 report_due=data["report_due"],
                 judge=data["judge"],
                 questions=data["questions"],
+                language=data["language"],
             )
             if data.get("consignation_amount"):
                 consignation_record(mission=mission, amount=data["consignation_amount"], due=data["consignation_due"])
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, "Mission créée. Ajoutez maintenant les parties.")
+            messages.success(request, _("Mission créée. Ajoutez maintenant les parties."))
             return redirect("cases:mission_parties", mission.pk)
     return render(
         request,

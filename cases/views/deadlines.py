@@ -85,7 +85,7 @@ def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
-                messages.success(request, "Enregistré.")
+                messages.success(request, _("Enregistré."))
                 return redirect("cases:mission_deadlines", mission.pk)
     data = selectors.with_deadline_data(visible_one(request.user, mission.pk)).get()
     context.update(

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from cases import access, actions
@@ -39,9 +40,11 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
         answer_form = DireAnswerForm(request.POST)
         if answer_form.is_valid():
             dire_answer(dire=dire, answer=answer_form.cleaned_data["answer"], answered_on=today)
-            messages.success(request, "Réponse enregistrée.")
+            messages.success(request, _("Réponse enregistrée."))
         else:  # empty, or longer than DIRE_MAX_CHARS
-            messages.error(request, " ".join(answer_form.errors.get("answer", [])) or "La réponse ne peut être vide.")
+            messages.error(
+                request, " ".join(answer_form.errors.get("answer", [])) or _("La réponse ne peut être vide.")
+            )
         return redirect("cases:mission_dires", mission.pk)
     if which == "dire":
         require(request, context, actions.Act.DIRE_RECORD)
@@ -51,7 +54,7 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
-                messages.success(request, "Dire enregistré.")
+                messages.success(request, _("Dire enregistré."))
                 return redirect("cases:mission_dires", mission.pk)
     if which in ("file", "prepare"):
         act = actions.Act.DIRE_FILE if which == "file" else actions.Act.DIRE_PREPARE
@@ -63,10 +66,10 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 if which == "file":
                     dire_record(mission=mission, party=party, filed_by=user, received_on=today, text=text)
-                    messages.success(request, "Dire déposé ; l'expert et les autres parties le reçoivent.")
+                    messages.success(request, _("Dire déposé ; l'expert et les autres parties le reçoivent."))
                 else:
                     dire_prepare(party=party, prepared_by=user, text=text)
-                    messages.success(request, "Projet de dire enregistré ; votre avocat peut le déposer.")
+                    messages.success(request, _("Projet de dire enregistré ; votre avocat peut le déposer."))
             except ValidationError as exc:
                 form_errors(own_form, exc)
             else:
@@ -80,7 +83,7 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Dire déposé.")
+            messages.success(request, _("Dire déposé."))
         return redirect("cases:mission_dires", mission.pk)
     drafts = mission.dires.filter(is_filed=False, party__in=[*lawyer_of, *doctor_of]).select_related(
         "party", "prepared_by"

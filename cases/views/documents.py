@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from cases import access, actions, selectors
@@ -53,18 +55,31 @@ def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
                         upload_form.add_error("files", message)
                     upload_form.add_error(
                         None,
-                        "Aucune pièce n'a été enregistrée : retirez ou corrigez les "
-                        "fichiers refusés, puis déposez-les à nouveau.",
+                        _(
+                            "Aucune pièce n'a été enregistrée : retirez ou corrigez les "
+                            "fichiers refusés, puis déposez-les à nouveau."
+                        ),
                     )
             else:
                 numbers = ", ".join(str(s.document.number) for s in stored)
-                messages.success(request, f"{len(stored)} pièce(s) ajoutée(s) au bordereau (n° {numbers}).")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s pièce(s) ajoutée(s) au bordereau (n° %(numbers)s).",
+                        "%(count)s pièce(s) ajoutée(s) au bordereau (n° %(numbers)s).",
+                        len(stored),
+                    )
+                    % {"count": len(stored), "numbers": numbers},
+                )
                 for s in stored:
                     if s.duplicate_of is not None:
                         messages.warning(
                             request,
-                            f"La pièce n° {s.document.number} est identique à la pièce "
-                            f"n° {s.duplicate_of.number} (même empreinte SHA-256).",
+                            _(
+                                "La pièce n° %(number)s est identique à la pièce "
+                                "n° %(original)s (même empreinte SHA-256)."
+                            )
+                            % {"number": s.document.number, "original": s.duplicate_of.number},
                         )
                 return redirect("cases:mission_documents", mission.pk)
     filters = DocumentFilterForm(request.GET or None, mission=mission)
@@ -84,7 +99,7 @@ def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document, decision = access.document_for(request, access.Action.VIEW, pk)
-    _, context = mission_page(request, document.mission_id, "mission_documents")
+    _mission, context = mission_page(request, document.mission_id, "mission_documents")
     form = None
     if context["can"]["piece_edit"] and decision.allowed:
         form = DocumentEditForm(
@@ -93,7 +108,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             document_update(by=request.user, document=document, **form.cleaned_data)
-            messages.success(request, "Pièce mise à jour.")
+            messages.success(request, _("Pièce mise à jour."))
             return redirect("cases:document_detail", document.pk)
     elif request.method == "POST":
         require(request, context, actions.Act.PIECE_EDIT)
@@ -140,7 +155,7 @@ def mission_certificates(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
-                messages.success(request, "Certificat enregistré.")
+                messages.success(request, _("Certificat enregistré."))
                 return redirect("cases:mission_certificates", mission.pk)
     timeline = selectors.medical_timeline(request.user, mission)
     # Rule 9: the timeline shows the certificates' lesions, stoppages and authors: one log row per

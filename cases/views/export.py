@@ -18,7 +18,7 @@ BORDEREAU_HEADER = [_("N°"), _("Date"), _("Pièce"), _("Produite par"), _("Fich
 @login_required
 def mission_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The bordereau as a ZIP of the pieces this user may open (and only those), each access logged."""
-    mission, _ = mission_page(request, pk, "mission_documents")
+    mission, _context = mission_page(request, pk, "mission_documents")
     documents = list(
         access.visible_documents(request.user, mission, action=access.Action.DOWNLOAD)
         .select_related("producer_party")

@@ -39,7 +39,14 @@ def mission_parties(request: HttpRequest, pk: int) -> HttpResponse:
                     is_victim=data["is_victim"],
                     is_insurer=data["is_insurer"],
                     opposable=data["opposable"],
+                    public_body=data["public_body"],
                     email=data["email"],
+                    born_on=data["born_on"],
+                    sex=data["sex"],
+                    occupation=data["occupation"],
+                    worker_status=data["worker_status"],
+                    address=data["address"],
+                    contact_email=data["contact_email"],
                 )
                 messages.success(request, _("Partie « %(name)s » ajoutée.") % {"name": party.name})
                 if outcome is not None:
@@ -54,8 +61,15 @@ def mission_parties(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:mission_parties", mission.pk)
         except ValidationError as exc:
             form_errors(party_form if which == "party" else rep_form, exc)
+    # A person's details (date of birth, address...) are personal data: the experts and the party's
+    # own side (itself, its avocat, its médecin-conseil) see them; the adverse side and the court do not.
+    seat = context["action_seat"]
+    own_side = seat.own_party_ids | seat.avocat_of | seat.doctor_of
+    parties = list(selectors.parties_with_representatives(mission))
+    for party in parties:
+        party.details_shown = context["is_expert"] or party.pk in own_side
     context.update(
-        parties=selectors.parties_with_representatives(mission),
+        parties=parties,
         invitations=selectors.pending_invitations(mission) if context["can"]["seats_manage"] else [],
         party_form=party_form,
         rep_form=rep_form,

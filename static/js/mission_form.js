@@ -17,3 +17,21 @@
   kind.addEventListener("change", function () { fill(false); });
   document.getElementById("load-template").addEventListener("click", function () { fill(true); edited = false; });
 })();
+
+// Arabic documents are offered for the courts of Tunisia only (the server checks it too).
+(function () {
+  const data = document.getElementById("arabic-courts");
+  const court = document.getElementById("id_court");
+  const language = document.getElementById("id_language");
+  if (!data || !court || !language) return;
+  const allowed = JSON.parse(data.textContent).map(String);
+  const arabic = language.querySelector('option[value="ar"]');
+  function update() {
+    const ok = allowed.includes(court.value);
+    arabic.disabled = !ok;
+    arabic.hidden = !ok;
+    if (!ok && language.value === "ar") language.value = "fr";
+  }
+  court.addEventListener("change", update);
+  update();
+})();

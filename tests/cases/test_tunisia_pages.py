@@ -32,8 +32,8 @@ from tests.conftest import MISSION_PAGES
 pytestmark = pytest.mark.django_db
 
 FRENCH_ARTICLE = re.compile(r"\bCPC\b|\bCSP\b|L\.?\s?11\d\d")
-# The pages that print the reasons of the secret-médical policy (cases.access.REASONS), which still
-# cite French law whatever the country: see test_access_reasons_cite_the_law_of_the_country.
+# The pages that print the reasons of the secret-médical policy (cases.access.REASONS), which cite
+# the law of the mission's country: see test_access_reasons_cite_the_law_of_the_country.
 REASON_PAGES = {"cases:document_detail", "cases:mission_access_log"}
 
 
@@ -125,10 +125,6 @@ def test_no_page_of_a_tunisian_mission_cites_french_law(client, sousse):
     assert "2 prorogations accordées" in deadlines  # the single extension of Tunisia still flagged
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cases.access.REASONS cite CPC/CSP whatever the mission's country (its owner rewrites them)",
-)
 def test_access_reasons_cite_the_law_of_the_country(client, sousse):
     """DOMAIN.md §11: the reasons of the document pages and of the access log are reasons too."""
     pages = _pages(client, sousse)

@@ -195,20 +195,31 @@ def test_arabic_dates_and_numbers_as_written_in_tunisia():
         assert formats.date_format(date(2026, 8, 5), "j F Y") == "5 août 2026"
 
 
-def test_the_invitation_e_mail_is_written_in_the_language_of_the_page_that_sent_it(
+def test_the_invitation_e_mail_is_written_in_the_language_of_the_mission(
     mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The invitee has no account yet: he is written to in the mission's language (DOMAIN.md §11),
+    whatever the language of the expert's page."""
     from accounts.services import invitation_create
 
-    m = factories.mission()
-    victim = factories.party(m, is_victim=True)
-    with translation.override("ar"), django_capture_on_commit_callbacks(execute=True):
-        invitation_create(
-            invited_by=factories.lead_expert(m), mission=m, party=victim, role=Role.AVOCAT, email="a@example.tn"
-        )
-    (mail,) = mailoutbox
-    assert mail.subject == "دعوة للانضمام إلى اختبار طبي عدلي"
-    assert "بصفة محام" in mail.body and "/invitation/" in mail.body
+    tunis = factories.CourtFactory(code="tpi-tunis", country="TN")
+    for language, page in (("ar", "fr"), ("fr", "ar")):
+        mailoutbox.clear()
+        m = factories.mission(court=tunis, language=language, rg=f"26/{language}")
+        victim = factories.party(m, is_victim=True)
+        with translation.override(page), django_capture_on_commit_callbacks(execute=True):
+            invitation_create(
+                invited_by=factories.lead_expert(m),
+                mission=m,
+                party=victim,
+                role=Role.AVOCAT,
+                email=f"{language}@ex.tn",
+            )
+        (mail,) = mailoutbox
+        with translation.override(language):
+            expected = translation.gettext("Invitation à rejoindre une expertise médicale judiciaire")
+        assert mail.subject == expected and "/invitation/" in mail.body
+        assert (language == "ar") == (expected != "Invitation à rejoindre une expertise médicale judiciaire")
 
 
 def test_the_arabic_catalogue_is_complete():

@@ -1,14 +1,15 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.access import Action, decide
+from cases.management.commands import TranslatedCommand
 from cases.models import Document
 
 
-class Command(BaseCommand):
-    help = "Affiche, pour chaque utilisateur et chaque pièce, la décision de la politique d'accès (JSON lines)."
+class Command(TranslatedCommand):
+    help = _("Affiche, pour chaque utilisateur et chaque pièce, la décision de la politique d'accès (JSON lines).")
 
     def add_arguments(self, parser):
         parser.add_argument("--action", choices=[a.value for a in Action], default=Action.DOWNLOAD.value)

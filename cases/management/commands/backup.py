@@ -1,12 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.backup import BackupError, backup
+from cases.management.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Sauvegarde la base, les fichiers déposés et un manifeste d'empreintes dans DIR."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Sauvegarde la base, les fichiers déposés et un manifeste d'empreintes dans DIR.")
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
@@ -17,4 +19,7 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["rows"].values())
-        self.stdout.write(f"Sauvegarde écrite dans {directory} : {rows} lignes, {len(manifest['files'])} fichiers.")
+        self.stdout.write(
+            gettext("Sauvegarde écrite dans %(directory)s : %(rows)s lignes, %(files)s fichiers.")
+            % {"directory": directory, "rows": rows, "files": len(manifest["files"])}
+        )

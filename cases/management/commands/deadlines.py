@@ -1,10 +1,12 @@
 import json
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_lazy
 
 from cases import countries
 from cases.deadlines import mission_deadlines
+from cases.management.commands import TranslatedCommand
 from cases.models import Mission
 from cases.selectors import with_deadline_data
 
@@ -16,15 +18,15 @@ def parse_today(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--today : date invalide {value!r} (AAAA-MM-JJ).") from None
+        raise CommandError(gettext("--today : date invalide %(value)r (AAAA-MM-JJ).") % {"value": value}) from None
 
 
-class Command(BaseCommand):
-    help = "Liste les échéances de toutes les missions et leur état à une date donnée."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Liste les échéances de toutes les missions et leur état à une date donnée.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--today", help="date de référence (AAAA-MM-JJ), aujourd'hui par défaut")
-        parser.add_argument("--json", action="store_true", help="une ligne JSON par échéance")
+        parser.add_argument("--today", help=gettext_lazy("date de référence (AAAA-MM-JJ), aujourd'hui par défaut"))
+        parser.add_argument("--json", action="store_true", help=gettext_lazy("une ligne JSON par échéance"))
 
     def handle(self, *args, today: str | None, json: bool, **options):
         day = parse_today(today)

@@ -2,18 +2,20 @@ import logging
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import Producer
+from cases.management.commands import TranslatedCommand
 from cases.models import Mission
 from cases.services.documents import Upload, documents_upload
 
 logger = logging.getLogger(__name__)
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Importe des pièces numérisées dans une mission, avec les mêmes contrôles que le navigateur. "
         "Chaque fichier refusé est nommé ; rien n'est enregistré pour lui ; la commande sort en erreur."
     )
@@ -23,11 +25,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--produced-by",
             required=True,
-            help="court, expert, third_party, ou l'identifiant d'une partie de la mission",
+            help=gettext_lazy("court, expert, third_party, ou l'identifiant d'une partie de la mission"),
         )
-        parser.add_argument("--medical", action="store_true", help="pièces médicales")
-        parser.add_argument("--about", type=int, help="identifiant de la partie concernée (pièces médicales)")
-        parser.add_argument("--date", help="date des pièces (AAAA-MM-JJ)")
+        parser.add_argument("--medical", action="store_true", help=gettext_lazy("pièces médicales"))
+        parser.add_argument(
+            "--about", type=int, help=gettext_lazy("identifiant de la partie concernée (pièces médicales)")
+        )
+        parser.add_argument("--date", help=gettext_lazy("date des pièces (AAAA-MM-JJ)"))
         parser.add_argument("files", nargs="+", type=Path)
 
     def handle(
@@ -46,7 +50,7 @@ class Command(BaseCommand):
         try:
             mission_obj = Mission.objects.get(pk=mission)
         except Mission.DoesNotExist:
-            raise CommandError(f"Mission {mission} introuvable.") from None
+            raise CommandError(_("Mission %(mission)s introuvable.") % {"mission": mission}) from None
         producer_party = None
         if produced_by in Producer.values and produced_by != Producer.PARTY:
             producer = Producer(produced_by)
@@ -54,22 +58,28 @@ class Command(BaseCommand):
             producer = Producer.PARTY
             producer_party = mission_obj.parties.filter(pk=int(produced_by)).first()
             if producer_party is None:
-                raise CommandError(f"--produced-by : la partie {produced_by} n'appartient pas à la mission {mission}.")
+                raise CommandError(
+                    _("--produced-by : la partie %(party)s n'appartient pas à la mission %(mission)s.")
+                    % {"party": produced_by, "mission": mission}
+                )
         else:
-            raise CommandError("--produced-by : court, expert, third_party ou l'identifiant d'une partie.")
+            raise CommandError(_("--produced-by : court, expert, third_party ou l'identifiant d'une partie."))
         about_party = None
         if about is not None:
             about_party = mission_obj.parties.filter(pk=about).first()
             if about_party is None:
-                raise CommandError(f"--about : la partie {about} n'appartient pas à la mission {mission}.")
+                raise CommandError(
+                    _("--about : la partie %(party)s n'appartient pas à la mission %(mission)s.")
+                    % {"party": about, "mission": mission}
+                )
         if medical and about_party is None:
-            raise CommandError("--medical exige --about : la personne concernée par les pièces médicales.")
+            raise CommandError(_("--medical exige --about : la personne concernée par les pièces médicales."))
         when = None
         if date:
             try:
                 when = date_cls.fromisoformat(date)
             except ValueError:
-                raise CommandError(f"--date : date invalide {date!r} (AAAA-MM-JJ).") from None
+                raise CommandError(_("--date : date invalide %(value)r (AAAA-MM-JJ).") % {"value": date}) from None
 
         failures = 0
         for path in files:
@@ -111,9 +121,12 @@ class Command(BaseCommand):
                     failures += 1
                     continue
             result = stored[0]
-            line = f"{path.name} : pièce n° {result.document.number} (id {result.document.pk})"
+            values = {"name": path.name, "number": result.document.number, "id": result.document.pk}
             if result.duplicate_of is not None:
-                line += f" — identique à la pièce n° {result.duplicate_of.number}"
+                values["duplicate"] = result.duplicate_of.number
+                line = _("%(name)s : pièce n° %(number)s (id %(id)s) — identique à la pièce n° %(duplicate)s") % values
+            else:
+                line = _("%(name)s : pièce n° %(number)s (id %(id)s)") % values
             self.stdout.write(line)
         if failures:
             raise CommandError(

@@ -1,30 +1,31 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
+from cases.management.commands import TranslatedCommand
 from cases.models import Mission
 from cases.scenarios import load_scenario
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo_scenario.json"
 
 
-class Command(BaseCommand):
-    help = "Charge la démo (données fictives) si elle ne l'est pas déjà."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Charge la démo (données fictives) si elle ne l'est pas déjà.")
 
     def handle(self, *args, **options):
         data = json.loads(DEMO.read_text(encoding="utf-8"))
         first = data["users"][0]["username"]
         if User.objects.filter(username=first).exists():
-            self.stdout.write("Démo déjà chargée.")
+            self.stdout.write(gettext("Démo déjà chargée."))
             return
         with transaction.atomic():
             loaded = load_scenario(data)
             first_mission = Mission.objects.get(pk=next(iter(loaded["missions"].values()))["id"])
             _draft_report(first_mission)
-        self.stdout.write(self.style.SUCCESS("Démo chargée."))
+        self.stdout.write(self.style.SUCCESS(gettext("Démo chargée.")))
 
 
 def _draft_report(mission: Mission) -> None:

@@ -1,12 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.backup import BackupError, restore
+from cases.management.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Restaure une sauvegarde (vérifiée avant toute écriture) et compare lignes et empreintes."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Restaure une sauvegarde (vérifiée avant toute écriture) et compare lignes et empreintes.")
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
@@ -19,5 +21,5 @@ class Command(BaseCommand):
         if differences:
             for name, what in differences.items():
                 self.stderr.write(f"{name} : {what}")
-            raise CommandError("La restauration ne correspond pas au manifeste.")
-        self.stdout.write("Restauration terminée : lignes et empreintes conformes au manifeste.")
+            raise CommandError(gettext("La restauration ne correspond pas au manifeste."))
+        self.stdout.write(gettext("Restauration terminée : lignes et empreintes conformes au manifeste."))

@@ -9,9 +9,10 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand
 from django.db.models import FileField, Q
+from django.utils.translation import gettext, gettext_lazy
 
+from cases.management.commands import TranslatedCommand
 from cases.models import Document
 from cases.storage import file_sha256, files_under
 
@@ -55,13 +56,13 @@ def _row(problem: dict) -> str:
     raise ValueError(problem)
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Vérifie le stockage : fichiers sans pièce ni consentement, lignes sans fichier, empreintes SHA-256 modifiées."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true", help="sortie JSON")
+        parser.add_argument("--json", action="store_true", help=gettext_lazy("sortie JSON"))
 
     def handle(self, *args, **options):
         problems = storage_problems()
@@ -70,12 +71,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(problems))
         else:
             for name in problems["files_without_row"]:
-                self.stdout.write(f"fichier sans ligne : {name}")
+                self.stdout.write(gettext("fichier sans ligne : %(file)s") % {"file": name})
             for row in problems["rows_without_file"]:
-                self.stdout.write(f"{_row(row)} sans fichier : {row['file']}")
+                self.stdout.write(gettext("%(row)s sans fichier : %(file)s") % {"row": _row(row), "file": row["file"]})
             for row in problems["checksum_changed"]:
-                self.stdout.write(f"{_row(row)} : empreinte SHA-256 modifiée ({row['file']})")
+                self.stdout.write(
+                    gettext("%(row)s : empreinte SHA-256 modifiée (%(file)s)") % {"row": _row(row), "file": row["file"]}
+                )
             total = Document.objects.count()
-            self.stdout.write(f"{total} pièce(s) vérifiée(s), {count} anomalie(s).")
+            self.stdout.write(
+                gettext("%(total)s pièce(s) vérifiée(s), %(count)s anomalie(s).") % {"total": total, "count": count}
+            )
         if count:
             sys.exit(1)
