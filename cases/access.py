@@ -524,10 +524,6 @@ def documents_shown(
     return decisions
 
 
-def is_mission_expert(user: User, mission: Mission) -> bool:
-    return ExpertAssignment.objects.filter(mission=mission, expert=user).exists()
-
-
 # --- The contradictoire, seen from each party ------------------------------------------------------
 
 

@@ -45,6 +45,8 @@ VTIMEZONES = {
 
 
 def _escape(text: str) -> str:
+    # a CR stored before the validators existed must not open a line of its own (RFC 5545 §3.3.11)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

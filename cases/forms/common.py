@@ -2,18 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from cases.uploads import refusal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def user_choice(role: str, label: str, *, required: bool = True) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=User.objects.filter(role=role, is_active=True).order_by("name", "username"),
-        label=label,
-        required=required,
-    )
 
 
 def strip_number(line: str) -> str:

@@ -5,9 +5,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import actions
 from cases.choices import RepresentativeKind
 from cases.models import Dire, Document, Mission, Party
 from cases.validators import validate_dire_answer, validate_dire_text
+
+
+def _may_file(party: Party, user: User) -> bool:
+    """The door for actions: its avocat, or the party itself when it has none (CPC art. 276)."""
+    return bool(actions.rule_for(actions.seat_of(user, party.mission), actions.Act.DIRE_FILE, party))
 
 
 def _is_rep(party: Party, user: User, kind: str) -> bool:
@@ -37,7 +43,7 @@ def dire_record(
     errors: dict[str, str] = {}
     if party.mission_id != mission.pk:
         errors["party"] = _("Cette partie n'appartient pas à la mission.")
-    if filed_by is not None and not _is_rep(party, filed_by, RepresentativeKind.AVOCAT):
+    if filed_by is not None and not _may_file(party, filed_by):
         errors["filed_by"] = _("%(user)s n'est pas l'avocat de %(party)s.") % {"user": filed_by, "party": party}
     if document is not None and document.mission_id != mission.pk:
         errors["document"] = _("La pièce jointe n'appartient pas à la mission.")
@@ -77,7 +83,7 @@ def dire_file(*, dire: Dire, filed_by: User, received_on: date) -> Dire:
     dire = Dire.objects.select_for_update().get(pk=dire.pk)
     if dire.is_filed:
         raise ValidationError(_("Ce dire a déjà été déposé."))
-    if not _is_rep(dire.party, filed_by, RepresentativeKind.AVOCAT):
+    if not _may_file(dire.party, filed_by):
         raise ValidationError(_("Seul l'avocat de %(party)s peut déposer ce dire.") % {"party": dire.party})
     dire.is_filed = True
     dire.filed_by = filed_by

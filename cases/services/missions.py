@@ -285,11 +285,17 @@ def mission_dates_set(*, mission: Mission, **dates: date | None) -> Mission:
     return mission
 
 
+INTERESTS_MAX_CHARS = 5000
+
+
 @transaction.atomic
 def interests_declare(*, assignment: ExpertAssignment, text: str, declared_on: date) -> ExpertAssignment:
     """The expert's links of interest with the parties of this mission (an insurer, a clinic...)."""
+    if len(text) > INTERESTS_MAX_CHARS:
+        raise ValidationError({"declared_interests": _("Au plus %(max)s caractères.") % {"max": INTERESTS_MAX_CHARS}})
     assignment.declared_interests = text.strip() or _("Aucun lien d'intérêts avec les parties.")
     assignment.interests_declared_on = declared_on
+    assignment.full_clean(exclude=["mission", "expert"])  # control characters refused at the field
     assignment.save(update_fields=["declared_interests", "interests_declared_on"])
     return assignment
 

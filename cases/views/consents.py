@@ -31,8 +31,10 @@ def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
     avocat, or by the experts on his signed statement; never by the sapiteur or another side."""
     mission, context = mission_page(request, pk, "mission_consents")
     seat = context["action_seat"]
+    # the persons examined, or whom a medical piece is about: the patients (rule 3)
+    persons = mission.parties.filter(Q(is_victim=True) | Q(medical_documents__isnull=False)).distinct()
     patients = mission.parties.filter(
-        pk__in=[p.pk for p in actions.parties_for(seat, actions.Act.CONSENT_RECORD, mission.parties.all())]
+        pk__in=[p.pk for p in actions.parties_for(seat, actions.Act.CONSENT_RECORD, persons)]
     )
     medical = access.annotate_openable(request.user, mission.documents.filter(is_medical=True, about__in=patients))
     which = request.POST.get("form") if request.method == "POST" else None

@@ -44,7 +44,6 @@ def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     """The procedural timeline and the deadlines. The expert requests extensions and sets the
     dires deadline; the court's clerk records the judge's decisions, payments and complements."""
     mission, context = mission_page(request, pk, "mission_deadlines")
-    is_clerk = context["seat"].court
     which = request.POST.get("form") if request.method == "POST" else None
     post = lambda name: request.POST if which == name else None  # noqa: E731
     forms_ = {
@@ -93,7 +92,6 @@ def mission_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
         timeline=selectors.procedural_timeline(data),
         extensions=data.extensions.all(),
         consignations=data.consignations.all(),
-        is_clerk=is_clerk,
         **{f"{name}_form": form for name, form in forms_.items()},
     )
     return render(request, "cases/mission_deadlines.html", context, status=form_status(request, *forms_.values()))

@@ -90,6 +90,13 @@ def mission_interests(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     require(request, context, actions.Act.INTERESTS_DECLARE)
     assignment = get_object_or_404(mission.assignments, expert=request.user)
-    interests_declare(assignment=assignment, text=request.POST.get("interests", ""), declared_on=timezone.localdate())
+    try:
+        interests_declare(
+            assignment=assignment, text=request.POST.get("interests", ""), declared_on=timezone.localdate()
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("cases:mission_detail", mission.pk)
     messages.success(request, _("Déclaration d'intérêts enregistrée."))
     return redirect("cases:mission_detail", mission.pk)

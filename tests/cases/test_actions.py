@@ -316,3 +316,27 @@ def test_the_clerk_records_the_provision_and_the_expert_does_not(client, college
     assert client.post(url, data).status_code == 302
     c.refresh_from_db()
     assert c.paid_on == date(2026, 10, 1)
+
+
+def test_a_party_without_avocat_files_its_own_dire_and_the_door_and_the_service_agree(client, college):
+    # CPC art. 276: written observations go through the avocat, or the party itself when it has none.
+    m, users, party_of, _ = college
+    url = reverse("cases:mission_dires", args=[m.pk])
+    client.force_login(users["defendant_alone"])
+    data = {"form": "file", "party": party_of["defendant_alone"].pk, "text": "La clinique conteste l'imputabilité."}
+    assert client.post(url, data).status_code == 302
+    dire = m.dires.get()
+    assert dire.is_filed and dire.filed_by == users["defendant_alone"]
+    client.force_login(users["insurer"])  # the insurer has an avocat: it does not file itself
+    data = {"form": "file", "party": party_of["insurer"].pk, "text": "Observations."}
+    assert client.post(url, data).status_code == 403
+    assert m.dires.count() == 1
+
+
+def test_interests_with_a_control_character_are_refused_with_a_message(client, college):
+    m, users, _, _ = college
+    client.force_login(users["lead"])
+    url = reverse("cases:mission_interests", args=[m.pk])
+    response = client.post(url, {"interests": "Aucun\x00lien"}, follow=True)
+    assert response.status_code == 200
+    assert not ExpertAssignment.objects.get(mission=m, expert=users["lead"]).interests_declared_on
