@@ -146,6 +146,13 @@ def report_builder(bench: Bench) -> dict:
         [sys.executable, "manage.py", "render_report", "--mission", str(missions[100].pk), "--out", "/dev/null"]
     )
     goal("report_builder peak memory at 100 pages (MB)", peak, 400, peak <= 400)
+    # The parties decide how much they file: the report stays bounded whatever they file (the dires
+    # are printed within a budget, each bounded by DIRE_MAX_CHARS), here at the largest allowed.
+    flooded = bench.dires_mission(100)
+    flooded_pages = build_report(flooded, VersionKind.FINAL).pages
+    worst = median_time(lambda: build_report(flooded, VersionKind.FINAL), runs=3)
+    note = f"100 dires of the largest allowed size: {flooded_pages} pages"
+    goal("report_builder largest allowed dires / 50-page time", worst / ours, 1.0, worst / ours <= 1.0, note)
     return missions
 
 

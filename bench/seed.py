@@ -178,3 +178,28 @@ class Bench:
         while (built := write(count)) < pages:  # at least `pages` pages
             count += max(1, round((pages - built) * per_page))
         return mission
+
+    def dires_mission(self, count: int = 100) -> Mission:
+        """A mission whose parties filed the most the application lets them: `count` dires, each of
+        the largest size allowed (DIRE_MAX_CHARS), every other one answered by the experts."""
+        from cases.models import Dire
+        from cases.validators import dire_max_chars
+
+        mission = self.report_mission(10)
+        size = dire_max_chars()
+        sentence = "La partie conteste la date de consolidation retenue et sollicite un nouvel examen clinique. "
+        text = (sentence * (size // len(sentence) + 1))[:size]
+        Dire.objects.bulk_create(
+            Dire(
+                mission=mission,
+                party=self.insurers[mission.pk],
+                filed_by=self.avocat,
+                is_filed=True,
+                received_on=TODAY - timedelta(days=count - i),
+                text=text,
+                answer=("Réponse de l'expert. " * 40) if i % 2 else "",
+                answered_on=TODAY if i % 2 else None,
+            )
+            for i in range(count)
+        )
+        return mission
