@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from cases import access
 from cases.choices import ExpertRole, Producer, RepresentativeKind
 from cases.models import ExpertAssignment, Mission, Party, Representative
 
@@ -78,6 +79,16 @@ class ActionSeat:
     @property
     def expert(self) -> bool:
         return bool(self.kinds & EXPERT_KINDS)
+
+    def access_seat(self) -> access.Seat:
+        """The same place, as cases.access reads it for documents (the sapiteur is a doctor of the
+        mission there): a page reads the user's place once for both doors."""
+        return access.Seat(
+            expert=bool(self.kinds & (EXPERT_KINDS | {SeatKind.SAPITEUR})),
+            court=bool(self.kinds & {SeatKind.CLERK, SeatKind.JUDGE}),
+            side_party_ids=self.own_party_ids | self.avocat_of | self.doctor_of,
+            doctor_party_ids=self.doctor_of,
+        )
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,7 @@ def rule_for(seat: ActionSeat, act: Act, party: Party | None = None) -> Verdict:
     if act == Act.PIECE_ADD:
         if expert:
             return YES
-        return _for_party(seat, party, avocat_or_party=True, refusal="party_avocat")
+        return _for_party(seat, party, refusal="party_avocat")
     if act == Act.CONSENT_RECORD:
         if expert:
             return YES  # with the patient's signed statement on file: the service asks for it
@@ -155,17 +166,17 @@ def rule_for(seat: ActionSeat, act: Act, party: Party | None = None) -> Verdict:
     if act == Act.DIRE_PREPARE:
         return YES if party is not None and party.pk in seat.doctor_of else _no("doctor")
     if act == Act.DIRE_FILE:
-        return _for_party(seat, party, avocat_or_party=True, refusal="avocat")  # CPC art. 276
+        return _for_party(seat, party, refusal="avocat")  # CPC art. 276
     raise ValueError(f"unknown act {act!r}")
 
 
-def _for_party(seat: ActionSeat, party: Party | None, *, avocat_or_party: bool, refusal: str) -> Verdict:
+def _for_party(seat: ActionSeat, party: Party | None, *, refusal: str) -> Verdict:
     """The party's avocat acts for it; the party itself only when it has no avocat."""
     if party is None:
         return _no(refusal)
     if party.pk in seat.avocat_of:
         return YES
-    if avocat_or_party and party.pk in seat.own_party_ids and party.pk not in seat.parties_with_avocat:
+    if party.pk in seat.own_party_ids and party.pk not in seat.parties_with_avocat:
         return YES
     return _no(refusal)
 

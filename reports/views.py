@@ -154,9 +154,10 @@ def report_render(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def _job_for(request: HttpRequest, job_id: int) -> RenderJob:
-    """A job is the experts' own: others get the 404 of a job that does not exist."""
+    """A job is the report's writers' own: others, the one who asked for it included once his seat
+    has ended, get the 404 of a job that does not exist (a draft holds medical content)."""
     job = get_object_or_404(RenderJob.objects.defer("pdf").select_related("mission__court"), pk=job_id)
-    if not actions.may(request.user, job.mission, actions.Act.REPORT_WRITE) and job.requested_by_id != request.user.pk:
+    if not actions.may(request.user, job.mission, actions.Act.REPORT_WRITE):
         raise Http404
     return job
 

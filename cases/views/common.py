@@ -31,7 +31,8 @@ def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict
     # The court's zone for the rest of the request (its forms, its pages; DOMAIN.md §11); the
     # default comes back when the response is made (cases.middleware.CourtTimeZoneMiddleware).
     timezone.activate(countries.zone(mission))
-    seat = access.seat_in(request.user, mission)
+    action_seat = actions.seat_of(request.user, mission)  # read once, for both doors
+    seat = action_seat.access_seat()
     patient_side = mission.parties.filter(pk__in=seat.side_party_ids, medical_documents__isnull=False).exists() or (
         mission.parties.filter(pk__in=seat.side_party_ids, is_victim=True).exists()
     )
@@ -44,7 +45,6 @@ def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict
     tabs = [(name, label) for name, label, who in TABS if shown[who]]
     if tab not in {name for name, _label in tabs}:
         raise PermissionDenied(_("Cette page n'est pas accessible à votre qualité dans la mission."))
-    action_seat = actions.seat_of(request.user, mission)
     return mission, {
         "mission": mission,
         "tab": tab,

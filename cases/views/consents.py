@@ -17,7 +17,7 @@ from cases.forms import (
 from cases.models import Consent
 from cases.services.consents import consent_grant, consent_revoke, refusal_record
 from cases.services.documents import Upload
-from cases.views.common import form_errors, form_status, mission_page, require
+from cases.views.common import form_errors, form_status, mission_page
 
 
 def _upload(file) -> Upload | None:
@@ -61,7 +61,6 @@ def mission_consents(request: HttpRequest, pk: int) -> HttpResponse:
         if which not in ("consent", "refusal", "revoke"):
             raise BadRequest(_("Formulaire inconnu."))
         if not patients.exists():
-            require(request, context, actions.Act.CONSENT_RECORD)  # refused, with the reason
             raise PermissionDenied(str(actions.REFUSALS["patient"]))
         form = {"consent": consent_form, "refusal": refusal_form, "revoke": revoke_form}[which]
         if form.is_valid():

@@ -340,3 +340,13 @@ def test_interests_with_a_control_character_are_refused_with_a_message(client, c
     response = client.post(url, {"interests": "Aucun\x00lien"}, follow=True)
     assert response.status_code == 200
     assert not ExpertAssignment.objects.get(mission=m, expert=users["lead"]).interests_declared_on
+
+
+def test_the_page_reads_one_seat_for_both_doors_and_it_is_the_seat_access_reads(college):
+    # A mission page reads the user's place once (cases.actions) and hands cases.access the same
+    # place: the two doors never disagree on who the user is in the mission.
+    from cases import access
+
+    m, users, _, _ = college
+    for seat in SEATS:
+        assert actions.seat_of(users[seat], m).access_seat() == access.seat_in(users[seat], m), seat
