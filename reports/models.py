@@ -206,6 +206,10 @@ class ReportVersion(models.Model):
     pages = models.PositiveIntegerField(_("pages"))
     report_revision = models.PositiveIntegerField(_("révision du rapport"))
     dires_due = models.DateField(_("date limite des dires"), null=True, blank=True)
+    # A complementary report says what it changes and why; a deposit keeps the warnings its
+    # author confirmed having read (reports.guards).
+    reason = models.TextField(_("motif"), blank=True)
+    confirmed = models.JSONField(_("avertissements confirmés"), default=list, blank=True)
     created_at = models.DateTimeField(_("établi le"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
@@ -257,6 +261,8 @@ class RenderJob(models.Model):
     error = models.TextField(_("erreur"), blank=True)
     report_revision = models.PositiveIntegerField(_("révision du rapport"))
     dires_due = models.DateField(_("date limite des dires"), null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    confirmed = models.JSONField(_("avertissements confirmés"), default=list, blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True)
     version = models.OneToOneField(
         ReportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="render_job"

@@ -4,6 +4,7 @@ from .consent import Consent, Refusal
 from .convocation import Convocation, ConvocationRecipient
 from .dire import Dire
 from .document import Document
+from .history import Change, ChangeAction
 from .mission import Consignation, Court, ExpertAssignment, Extension, Mission, MissionQuestion
 from .party import Party, Representative
 from .reminder import CalendarFeed, Reminder
@@ -12,6 +13,8 @@ __all__ = [
     "AccessLog",
     "CalendarFeed",
     "Certificate",
+    "Change",
+    "ChangeAction",
     "Consent",
     "Consignation",
     "Convocation",

@@ -106,13 +106,34 @@ class Refusal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # The patient (or his avocat) may lift his refusal; it stays in the record, lifted.
+    lifted_on = models.DateField(_("levé le"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_scan = models.FileField(
+        _("levée signée (scan)"),
+        upload_to=private_file_name,
+        blank=True,
+        max_length=200,
+        help_text=_("La levée signée du patient, lorsque l'expert l'enregistre pour lui."),
+    )
+
     class Meta:
         verbose_name = _("refus de communication")
         verbose_name_plural = _("refus de communication")
-        constraints = [models.UniqueConstraint(fields=["patient", "document"], name="unique_refusal")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "document"], condition=Q(lifted_on__isnull=True), name="unique_standing_refusal"
+            )
+        ]
 
     def __str__(self) -> str:
         return gettext("Refus de %(patient)s (%(day)s)") % {
             "patient": self.patient,
             "day": f"{self.refused_on:%d/%m/%Y}",
         }
+
+    @property
+    def is_standing(self) -> bool:
+        return self.lifted_on is None

@@ -7,6 +7,12 @@ from cases.choices import DeliveryMethod
 from cases.validators import validate_multiline_text, validate_single_line
 
 
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("prévue")
+    HELD = "held", _("tenue")
+    CANCELLED = "cancelled", _("annulée")
+
+
 class Convocation(models.Model):
     """A meeting of the expertise (art. 160 CPC): the examination, then the discussion open to all."""
 
@@ -19,6 +25,15 @@ class Convocation(models.Model):
         default=_("Examen clinique de la victime, puis discussion contradictoire."),
         validators=[validate_multiline_text],
     )
+    status = models.CharField(_("état"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    # The date it had before its last postponement: the new letters say it was moved.
+    postponed_from = models.DateTimeField(_("initialement prévue le"), null=True, blank=True)
+    cancelled_on = models.DateField(_("annulée le"), null=True, blank=True)
+    status_reason = models.TextField(_("motif"), blank=True, validators=[validate_multiline_text])
+    # Rule 10: the victim chooses who attends the examination; for a mental examination the expert
+    # may exclude the parties' doctors (Civ. 1re, 25 avril 1989).
+    mental_examination = models.BooleanField(_("examen psychiatrique ou psychologique"), default=False)
+    doctors_excluded = models.BooleanField(_("médecins des parties exclus de l'examen"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +62,7 @@ class ConvocationRecipient(models.Model):
     sent_on = models.DateField(_("envoyée le"), null=True, blank=True)
     receipt_on = models.DateField(_("AR reçu le"), null=True, blank=True)
     attended = models.BooleanField(_("présent"), null=True, blank=True)
+    at_examination = models.BooleanField(_("présent à l'examen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("destinataire")

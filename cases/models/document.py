@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Producer
-from cases.validators import validate_single_line
+from cases.validators import validate_multiline_text, validate_single_line
 
 
 def private_file_name(instance: models.Model, filename: str) -> str:
@@ -59,6 +59,17 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+    # What a party received is never erased: a piece is withdrawn, with its reason, and stays listed.
+    withdrawn_on = models.DateField(_("retirée le"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("motif du retrait"), blank=True, validators=[validate_multiline_text])
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retirée par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("pièce")

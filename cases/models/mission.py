@@ -15,6 +15,18 @@ class Court(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("nom"), max_length=200, validators=[validate_single_line])
     country = models.CharField(_("pays"), max_length=2, choices=Country.choices)
+    address = models.TextField(_("adresse"), blank=True, validators=[validate_multiline_text])
+    # An expert may propose a court missing from the list: he uses it at once for his own missions,
+    # the others see it once the administrators have checked it.
+    approved = models.BooleanField(_("vérifiée"), default=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("juridiction")
@@ -90,6 +102,15 @@ class Mission(models.Model):
     event_place = models.CharField(_("lieu des faits"), max_length=255, blank=True, validators=[validate_single_line])
     event_circumstances = models.TextField(
         _("circonstances des faits"), blank=True, validators=[validate_multiline_text]
+    )
+    # The earlier mission of the same case (a complement, an aggravation, a counter-expertise).
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("mission précédente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="following",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
