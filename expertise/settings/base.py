@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # unaccent (search that ignores accents); inert on SQLite
     "crispy_forms",
     "crispy_bootstrap5",
     "django_otp",
