@@ -237,9 +237,10 @@ class Facts:
     producer: str
     producer_party_id: int | None
     unrelated: bool
-    refused: bool = False
+    refused: bool = False  # a standing refusal of the patient (a lifted one no longer counts)
     consented_to_experts: bool = False
     party_consents: tuple[PartyConsent, ...] = ()
+    withdrawn: bool = False  # withdrawn from the bordereau, with its reason (it stays listed)
 
     @property
     def experts_may_see(self) -> bool:
@@ -255,8 +256,9 @@ class Facts:
 
 def relied_on(facts: Facts) -> bool:
     """The pieces the experts rely on, hence the only ones the report names (CPC art. 244): those
-    they may read (rules 3, 6), never one marked unrelated, medical or not (rule 7; CPC art. 247)."""
-    return facts.experts_may_see and not facts.unrelated
+    they may read (rules 3, 6), never one marked unrelated, medical or not (rule 7; CPC art. 247),
+    nor one withdrawn from the bordereau (it stays listed with its reason; the report leaves it)."""
+    return facts.experts_may_see and not facts.unrelated and not facts.withdrawn
 
 
 def rule_for(seat: Seat, action: Action, facts: Facts) -> Decision:
@@ -349,6 +351,7 @@ def _facts(document: Document, consents: list[Consent], refused: bool) -> Facts:
         refused=document.is_medical and refused,
         consented_to_experts=experts,
         party_consents=tuple(party_consents),
+        withdrawn=document.withdrawn_on is not None,
     )
 
 
@@ -360,17 +363,24 @@ def _active_consents(**filters) -> list[Consent]:
     )
 
 
+def standing_refusals() -> QuerySet[Refusal]:
+    """The refusals that decide (rule 6): a lifted refusal stays in the record, "levé le ...", and no
+    longer closes the piece (the patient, master of the secret, may change his mind). Every reading
+    of Refusal by the policy, in Python or in SQL, goes through here."""
+    return Refusal.objects.filter(lifted_on__isnull=True)
+
+
 def facts_of(document: Document) -> Facts:
     if not document.is_medical:
         return _facts(document, [], False)
-    refused = Refusal.objects.filter(document=document, patient_id=document.about_id).exists()
+    refused = standing_refusals().filter(document=document, patient_id=document.about_id).exists()
     return _facts(document, _active_consents(patient_id=document.about_id), refused)
 
 
 def facts_for_mission(mission: Mission, documents: list[Document]) -> dict[int, Facts]:
     """The facts of many documents of one mission, in a fixed number of queries."""
     consents = _active_consents(mission=mission)
-    refused = set(Refusal.objects.filter(mission=mission).values_list("document_id", "patient_id"))
+    refused = set(standing_refusals().filter(mission=mission).values_list("document_id", "patient_id"))
     return {d.pk: _facts(d, consents, (d.pk, d.about_id) in refused) for d in documents}
 
 
@@ -429,7 +439,7 @@ def _experts_may_see_q() -> Q:
             patient=OuterRef("about_id"), grantee=GranteeKind.EXPERTS, revoked_on__isnull=True
         ).filter(_covers())
     )
-    refused = Exists(Refusal.objects.filter(document=OuterRef("pk"), patient=OuterRef("about_id")))
+    refused = Exists(standing_refusals().filter(document=OuterRef("pk"), patient=OuterRef("about_id")))
     produced_by_patient = Q(producer=Producer.PARTY, producer_party_id=F("about_id"))
     return (produced_by_patient | Q(producer=Producer.EXPERT) | consented) & ~refused
 
@@ -474,7 +484,7 @@ def visible_documents(user: User, mission: Mission | None = None, action: Action
 def annotate_openable(user: User, queryset: QuerySet) -> QuerySet:
     """Adds `openable` (may read the title and open the file) and `refused` to a listing,
     with the same SQL as visible_documents."""
-    refused = Exists(Refusal.objects.filter(document=OuterRef("pk"), patient=OuterRef("about_id")))
+    refused = Exists(standing_refusals().filter(document=OuterRef("pk"), patient=OuterRef("about_id")))
     return queryset.annotate(
         openable=Case(When(_documents_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()),
         refused=refused,

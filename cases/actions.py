@@ -44,6 +44,8 @@ class Act(StrEnum):
     DIRE_PREPARE = "dire_prepare"  # a party's médecin-conseil prepares a draft
     DIRE_FILE = "dire_file"  # its avocat (or the party itself, without an avocat) files it
     INTERESTS_DECLARE = "interests_declare"  # an expert declares his links of interest
+    MISSION_EDIT = "mission_edit"  # correct the mission's data (court, RG, dates; questions until the pre-report)
+    HISTORY_READ = "history_read"  # read the mission's history (the court staff: what is not medical)
 
 
 # Acts done for one party of the mission: the seat must stand for that party.
@@ -79,6 +81,11 @@ class ActionSeat:
     @property
     def expert(self) -> bool:
         return bool(self.kinds & EXPERT_KINDS)
+
+    @property
+    def court_staff(self) -> bool:
+        """The court's clerk or judge, not an expert of the mission: reads what is not medical."""
+        return bool(self.kinds & {SeatKind.CLERK, SeatKind.JUDGE}) and not self.expert
 
     def access_seat(self) -> access.Seat:
         """The same place, as cases.access reads it for documents (the sapiteur is a doctor of the
@@ -118,6 +125,7 @@ REFUSALS = {
     ),
     "doctor": _("Seul le médecin-conseil d'une partie prépare un projet de dire pour son avocat."),
     "party_avocat": _("Les pièces d'une partie sont versées par son avocat (ou par elle-même sans avocat)."),
+    "history": _("Seuls les experts de la mission et la juridiction lisent l'historique de la mission."),
 }
 
 
@@ -141,8 +149,11 @@ def rule_for(seat: ActionSeat, act: Act, party: Party | None = None) -> Verdict:
         Act.MEETING_MANAGE,
         Act.REPORT_WRITE,
         Act.DIRE_RECORD,
+        Act.MISSION_EDIT,
     ):
         return YES if expert else _no("experts")
+    if act == Act.HISTORY_READ:
+        return YES if expert or kinds & {SeatKind.CLERK, SeatKind.JUDGE} else _no("history")
     if act == Act.INTERESTS_DECLARE:
         return YES if kinds & (EXPERT_KINDS | {SeatKind.SAPITEUR}) else _no("any_expert")
     if act == Act.OPINION_ADD:

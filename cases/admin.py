@@ -2,7 +2,9 @@
 sees none of it, and no file is ever offered for download here. What it shows of a medical piece
 (its title is itself medical information, rule 8) is logged like any other view (rule 9)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases import access
 from cases.models import AccessLog, Court, Document, Mission
@@ -11,9 +13,25 @@ from cases.services.access_log import access_log_record, access_log_record_many
 
 @admin.register(Court)
 class CourtAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "country")
-    list_filter = ("country",)
-    search_fields = ("name", "code")
+    """The list of courts, with their addresses; the courts an expert proposed wait here for a check
+    (`approved`) before they are offered to everyone."""
+
+    list_display = ("name", "code", "country", "address", "approved", "proposed_by")
+    list_filter = ("country", "approved")
+    search_fields = ("name", "code", "address")
+    list_select_related = ("proposed_by",)
+    fields = ("name", "code", "country", "address", "approved", "proposed_by")
+    readonly_fields = ("proposed_by",)
+    actions = ["approve"]
+
+    @admin.action(description=_("Vérifier les juridictions proposées sélectionnées"))
+    def approve(self, request, queryset):
+        count = queryset.filter(approved=False).update(approved=True)
+        self.message_user(
+            request,
+            ngettext("%(count)d juridiction vérifiée.", "%(count)d juridictions vérifiées.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Mission)

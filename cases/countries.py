@@ -58,6 +58,9 @@ CITATIONS: dict[str, dict[str, str]] = {
     "not_public": {FR: _("art. 160 CPC"), TN: _("CPCC")},
     "contradictoire": {FR: _("art. 16 et 160 CPC"), TN: _("CPCC")},
     "dires": {FR: _("art. 276 CPC"), TN: _("CPCC")},
+    # the guards before a deposit (reports.guards): the report answers the mission; the contradiction
+    "answers": {FR: _("art. 238 CPC"), TN: _("CPCC")},
+    "contradiction": {FR: _("art. 16 CPC"), TN: _("CPCC")},
     "deposit": {FR: _("art. 282 CPC"), TN: _("CPCC")},
     "personal": {FR: _("art. 233 CPC"), TN: _("CPCC")},
     "only_the_mission": {FR: _("art. 244 CPC"), TN: _("CPCC")},
@@ -65,6 +68,8 @@ CITATIONS: dict[str, dict[str, str]] = {
     "extension": {FR: _("art. 279 CPC"), TN: _("CPCC")},
     "consignation": {FR: _("art. 269 CPC"), TN: _("CPCC")},
     "consignation_lapse": {FR: _("art. 271 CPC"), TN: _("CPCC")},
+    # the expert who refuses his designation is replaced
+    "designation_refusal": {FR: _("art. 235 CPC"), TN: _("CPCC")},
     "consignation_complement": {FR: _("art. 280 CPC"), TN: _("CPCC")},
     "fee_observations": {FR: _("art. 282 CPC"), TN: _("art. 113 CPCC")},
     "taxation": {FR: _("art. 284 CPC"), TN: _("art. 113 CPCC")},
@@ -80,6 +85,8 @@ CITATIONS: dict[str, dict[str, str]] = {
     "refusal": {FR: _("Civ. 1re, 11 juin 2009"), TN: _("code de déontologie médicale")},
     "quarantine": {FR: _("Civ. 1re, 11 juin 2009 ; Crim. 16 mars 2021"), TN: _("code de déontologie médicale")},
     "doctors_only": {FR: _("Civ. 1re, 2 mars 2004"), TN: _("code de déontologie médicale")},
+    # the expert may keep the parties' doctors out of a mental examination (cases.meetings)
+    "mental_examination": {FR: _("Civ. 1re, 25 avril 1989"), TN: _("code de déontologie médicale")},
     "road_accident": {FR: _("loi n° 85-677 du 5 juillet 1985"), TN: _("loi n° 2005-86, code des assurances")},
     "road_revision": {FR: "", TN: _("loi n° 2005-86, art. 132")},
     "third_party_threshold": {FR: "", TN: _("loi n° 2005-86, art. 137")},

@@ -1,6 +1,14 @@
 """Deadlines of the procedure, as pure functions: which deadlines a mission has and their state
 on a given day (DOMAIN.md §7). Nothing here queries the database: `mission_deadlines` reads the
-attributes of a mission whose related rows were fetched beforehand (see selectors)."""
+attributes of a mission whose related rows were fetched beforehand (see selectors).
+
+What closes a deadline without its fact (SCENARIOS.md, DOMAIN.md §8): the deposit of the report
+closes those of the operations (convocations, receipts, dires, consignation, the deposit itself):
+only what follows it runs on (the parties' observations on the fees until the taxation, CPC art.
+282 and 284). A declined or lapsed mission has no open deadline. A cancelled meeting has none; a
+held meeting's are closed; a postponed meeting's follow its new date. A closed deadline is `done`
+(never open, never reminded) with the reason it closed; cases.deadlines_sql is the SQL twin of
+these rules."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +34,10 @@ STATE_LABELS = {
     State.OVERDUE: gettext_lazy("dépassée"),
     State.DONE: gettext_lazy("faite"),
 }
+CLOSED_LABEL = gettext_lazy("close")
+
+# The states that end a mission: its operations are over (DOMAIN.md §8).
+ENDED = ("declined", "lapsed")
 
 
 class Kind(StrEnum):
@@ -70,6 +82,7 @@ class Deadline:
     state: State
     detail: str = ""
     flag: str = ""
+    closed: str = ""  # why it no longer runs though its fact was never recorded (state DONE)
 
     @property
     def label(self) -> str:
@@ -77,7 +90,7 @@ class Deadline:
 
     @property
     def state_label(self) -> str:
-        return str(STATE_LABELS[self.state])
+        return str(CLOSED_LABEL) if self.closed else str(STATE_LABELS[self.state])
 
 
 def state_of(due: date, today: date, *, done: bool, due_soon_days: int = 7) -> State:
@@ -90,6 +103,26 @@ def state_of(due: date, today: date, *, done: bool, due_soon_days: int = 7) -> S
     if today >= due - timedelta(days=due_soon_days):
         return State.DUE_SOON
     return State.UPCOMING
+
+
+def is_deposited(mission) -> bool:
+    return mission.deposited_on is not None or mission.status == "deposited"
+
+
+def is_ended(mission) -> bool:
+    """Deposited, declined or lapsed: the mission is never late any more."""
+    return mission.status in ENDED or is_deposited(mission)
+
+
+def closing_reason(mission) -> str:
+    """Why the operations' deadlines of this mission are closed ("" while they run)."""
+    if mission.status in ENDED:
+        return _("mission terminée : %(status)s") % {"status": mission.get_status_display().lower()}
+    if is_deposited(mission):
+        if mission.deposited_on:
+            return _("rapport déposé le %(day)s") % {"day": f"{mission.deposited_on:%d/%m/%Y}"}
+        return _("rapport déposé")
+    return ""
 
 
 def report_due(mission) -> date:
@@ -105,15 +138,22 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
     country = mission.court.country
     p = params or params_for(country)
 
-    def make(kind: Kind, ref: str, due: date, done: bool, detail: str = "", flag: str = "") -> Deadline:
-        state = state_of(due, today, done=done, due_soon_days=p.due_soon_days)
-        return Deadline(mission.pk, kind, ref, due, state, detail, flag)
+    def make(
+        kind: Kind, ref: str, due: date, done: bool, detail: str = "", flag: str = "", closed: str = ""
+    ) -> Deadline:
+        closed = "" if done else closed
+        state = state_of(due, today, done=done or bool(closed), due_soon_days=p.due_soon_days)
+        return Deadline(mission.pk, kind, ref, due, state, detail, flag, closed)
 
-    deposited = mission.deposited_on is not None or mission.status == "deposited"
-    closed = mission.status in ("declined", "lapsed")
+    deposited = is_deposited(mission)
+    ended = mission.status in ENDED
+    # the operations' deadlines close with the deposit or the end of the mission
+    closing = closing_reason(mission)
+    # what follows the deposit (the fees) closes only with the end of the mission
+    ending = closing if ended else ""
     deadlines: list[Deadline] = []
 
-    if not closed:
+    if not ended:
         granted = [e for e in mission.extensions.all() if e.granted]
         flag = ""
         if p.max_extensions is not None and len(granted) > p.max_extensions:
@@ -132,7 +172,7 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
                 "amount": detail,
                 "law": countries.cite("consignation_complement", country),
             }
-        d = make(Kind.CONSIGNATION, f"consignation-{c.pk}", c.due, c.paid_on is not None, detail)
+        d = make(Kind.CONSIGNATION, f"consignation-{c.pk}", c.due, c.paid_on is not None, detail, closed=closing)
         if d.state == State.OVERDUE:
             d = Deadline(
                 d.mission_id,
@@ -154,9 +194,15 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
             if late
             else ""
         )
-        deadlines.append(make(Kind.DIRES, "dires", mission.dires_due, deposited, _("Observations des parties"), flag))
+        deadlines.append(
+            make(Kind.DIRES, "dires", mission.dires_due, deposited, _("Observations des parties"), flag, closing)
+        )
 
     for conv in mission.convocations.all():
+        if conv.status == "cancelled":
+            continue  # a cancelled meeting has no deadline
+        # a held meeting's letters and receipts no longer matter; a postponed one's meeting_at is its new date
+        closed = closing or (_("réunion tenue") if conv.status == "held" else "")
         recipients = list(conv.recipients.all())
         # the meeting's day at the court (23:30 in Tunis is already the next day in Paris, in summer)
         meeting = (
@@ -180,6 +226,7 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
                 all_sent,
                 _("Réunion du %(day)s") % {"day": f"{meeting:%d/%m/%Y}"},
                 flag,
+                closed,
             )
         )
         for r in recipients:
@@ -192,6 +239,7 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
                         r.receipt_on is not None,
                         _("AR de %(name)s (%(number)s)")
                         % {"name": r.name, "number": r.tracking_number or _("sans numéro")},
+                        closed=closed,
                     )
                 )
 
@@ -204,6 +252,7 @@ def mission_deadlines(mission, today: date, params: Params | None = None) -> lis
                 mission.fees_taxed_on is not None,
                 _("Observations des parties sur la demande de rémunération (%(law)s)")
                 % {"law": countries.cite("fee_observations", country)},
+                closed=ending,
             )
         )
     return sorted(deadlines, key=lambda d: (d.due, d.kind))

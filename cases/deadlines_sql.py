@@ -2,7 +2,11 @@
 annotations, so that a dashboard filters, sorts, counts and pages thousands of missions in the
 database and computes the full deadlines (cases.deadlines, the reference) for one page only.
 The tests check that both agree on every mission. Each reference to the annotation repeats
-its subqueries in SQL: read it once (values_list) and work on the dates in Python."""
+its subqueries in SQL: read it once (values_list) and work on the dates in Python.
+
+The same closing rules as cases.deadlines: the deposit closes the operations' deadlines (only the
+fees run on), a declined or lapsed mission has none open, only a scheduled meeting's letters and
+receipts are awaited (a cancelled meeting has none, a held meeting's are closed)."""
 
 from datetime import date, timedelta
 
@@ -24,7 +28,7 @@ from django.db.models.functions import Cast, Coalesce, Least, TruncDate
 
 from cases import countries
 from cases.choices import Country
-from cases.deadlines import State, params_for
+from cases.deadlines import ENDED, State, params_for
 from cases.models import Extension
 
 NONE = date(9999, 12, 31)  # "no open deadline": sorts last
@@ -59,7 +63,8 @@ def annotate_next_deadline(missions: QuerySet) -> QuerySet:
     """Adds `next_due`: the date of the nearest deadline not done (NONE when all are). Its state
     depends only on that date and the day (`state_of_next`)."""
     deposited = Q(deposited_on__isnull=False) | Q(status="deposited")
-    closed = Q(status__in=["declined", "lapsed"])
+    closed = Q(status__in=ENDED)
+    running = ~closed & ~deposited  # the operations' deadlines run until the deposit or the end
     extension = (
         Extension.objects.filter(mission=OuterRef("pk"), granted=True, new_due__isnull=False)
         .order_by(Coalesce("decided_on", "requested_on").desc(), "-pk")
@@ -72,16 +77,16 @@ def annotate_next_deadline(missions: QuerySet) -> QuerySet:
     )
     # The other kinds as aggregates over joins (one pass, grouped by mission) rather than a
     # correlated subquery per mission; MIN is unaffected by the rows the joins multiply.
-    consignation = Min("consignations__due", filter=Q(consignations__paid_on__isnull=True))
-    dires = Case(When(Q(dires_due__isnull=False) & ~deposited, then=F("dires_due")), output_field=DateField())
+    consignation = Min("consignations__due", filter=Q(consignations__paid_on__isnull=True) & running)
+    dires = Case(When(Q(dires_due__isnull=False) & running, then=F("dires_due")), output_field=DateField())
     recipient = "convocations__recipients__"
+    scheduled = Q(convocations__status="scheduled") & running
     convocations = Min(
         _date(
             _court_day("convocations__meeting_at", "court__country")
             - _delta("convocation_notice_days", "court__country")
         ),
-        filter=Q(convocations__isnull=False)
-        & (Q(**{f"{recipient}isnull": True}) | Q(**{f"{recipient}sent_on__isnull": True})),
+        filter=scheduled & (Q(**{f"{recipient}isnull": True}) | Q(**{f"{recipient}sent_on__isnull": True})),
     )
     receipts = Min(
         _date(F(f"{recipient}sent_on") + _delta("receipt_days", "court__country")),
@@ -91,11 +96,12 @@ def annotate_next_deadline(missions: QuerySet) -> QuerySet:
                 f"{recipient}sent_on__isnull": False,
                 f"{recipient}receipt_on__isnull": True,
             }
-        ),
+        )
+        & scheduled,
     )
     fees = Case(
         When(
-            Q(fee_requested_on__isnull=False, fees_taxed_on__isnull=True),
+            Q(fee_requested_on__isnull=False, fees_taxed_on__isnull=True) & ~closed,
             then=_date(F("fee_requested_on") + _delta("fee_comment_days", "court__country")),
         ),
         output_field=DateField(),

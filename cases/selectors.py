@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from cases import access, countries, deadlines
+from cases import access, countries, deadlines, search
 from cases.choices import CertificateKind
 from cases.deadlines_sql import annotate_next_deadline, state_of_next
-from cases.models import Certificate, Convocation, Dire, Document, ExpertAssignment, Mission, Party
+from cases.models import Certificate, Convocation, Dire, Document, ExpertAssignment, Extension, Mission, Party
 
 
 def with_deadline_data(missions: QuerySet[Mission]) -> QuerySet[Mission]:
@@ -33,6 +33,20 @@ class DashboardRow:
     deadlines: list
     next: object
     state: str
+    # an ended mission's deadline past due that no one is late for: the fee observations are over,
+    # the taxation is the judge's (CPC art. 284); shown as such, never as "en retard"
+    waiting: object = None
+    extension_pending: bool = False  # a request awaits the judge's decision
+
+    @property
+    def ended_without_report(self) -> bool:
+        """Declined or lapsed: no deadline at all any more."""
+        return self.mission.status in deadlines.ENDED
+
+    @property
+    def report_due(self) -> date:
+        """The report's due date, with the extensions granted."""
+        return deadlines.report_due(self.mission)
 
 
 class DashboardEntry(NamedTuple):
@@ -45,24 +59,78 @@ class DashboardEntry(NamedTuple):
     state: str
 
 
-def dashboard_entries(user: User, today: date | None = None, *, search: str = "", expert_id: int | None = None) -> list:
+def mission_state(state: str, *, ended: bool) -> str:
+    """A mission's state on the dashboard from its nearest deadline's: a deposited, declined or
+    lapsed mission is never late (its operations' deadlines closed, DOMAIN.md §8); what may still
+    be past due then (the fee observations) awaits the court, not the expert."""
+    return deadlines.State.DONE if ended and state == deadlines.State.OVERDUE else state
+
+
+def dashboard_missions(user: User, *, search_text: str = "", status: str = "", pending: bool = False) -> QuerySet:
+    """The user's missions (cases.access) filtered by the dashboard's search, mission state and
+    pending extension requests, in SQL."""
+    missions = access.visible_missions(user)
+    if search_text.strip():
+        missions = missions.filter(search.mission_search(search_text))
+    if status == "open":
+        missions = missions.exclude(status__in=[*deadlines.ENDED, "deposited"]).filter(deposited_on__isnull=True)
+    elif status:
+        missions = missions.filter(status=status)
+    if pending:
+        missions = missions.filter(Exists(pending_extensions_of(OuterRef("pk"))))
+    return missions
+
+
+def dashboard_entries(
+    user: User,
+    today: date | None = None,
+    *,
+    search: str = "",
+    expert_id: int | None = None,
+    status: str = "",
+    pending: bool = False,
+) -> list:
     """The user's missions, each with its nearest open deadline computed in SQL (one query,
     a few small values a mission): thousands of missions without loading them. `today` None: each
-    court's own date (its time zone, DOMAIN.md §11)."""
-    missions = annotate_next_deadline(access.visible_missions(user))
-    if search:
-        missions = missions.filter(Q(rg__icontains=search) | Q(title__icontains=search))
+    court's own date (its time zone, DOMAIN.md §11). `search` ignores accents and case (RG, title,
+    parties' names); `status` a mission state, or "open" for those not ended; `pending`: only the
+    missions with an extension request awaiting the judge."""
+    missions = annotate_next_deadline(dashboard_missions(user, search_text=search, status=status, pending=pending))
     if expert_id:
         missions = missions.filter(assignments__expert_id=expert_id)
-    rows = missions.values_list("pk", "rg", "report_due", "next_due", "court__country")
+    rows = missions.values_list("pk", "rg", "report_due", "next_due", "court__country", "status", "deposited_on")
     days: dict[str, tuple[date, date]] = {}  # each country's day and due-soon limit, read once
     entries = []
-    for pk, rg, due, next_due, country in rows:
+    for pk, rg, due, next_due, country, status_, deposited_on in rows:
         if country not in days:
             day = today or countries.today(country)
             days[country] = (day, day + timedelta(days=deadlines.params_for(country).due_soon_days))
-        entries.append(DashboardEntry(pk, rg, due, next_due, state_of_next(next_due, *days[country])))
+        ended = status_ in deadlines.ENDED or status_ == "deposited" or deposited_on is not None
+        state = mission_state(state_of_next(next_due, *days[country]), ended=ended)
+        entries.append(DashboardEntry(pk, rg, due, next_due, state))
     return entries
+
+
+def _pending_extensions() -> QuerySet[Extension]:
+    """The extension requests the judge has not decided, while the report is still due (a deposit
+    or the end of the mission makes them moot)."""
+    ended = Q(mission__status__in=[*deadlines.ENDED, "deposited"]) | Q(mission__deposited_on__isnull=False)
+    return Extension.objects.filter(granted__isnull=True, decided_on__isnull=True).exclude(ended)
+
+
+def pending_extensions_of(mission) -> QuerySet[Extension]:
+    """Those of one mission (or an OuterRef)."""
+    return _pending_extensions().filter(mission=mission)
+
+
+def pending_extensions(user: User) -> list[Extension]:
+    """The extension requests awaiting the judge in the user's missions, oldest first (one query)."""
+    return list(
+        _pending_extensions()
+        .filter(mission__in=access.visible_missions(user).values("pk"))
+        .select_related("mission", "mission__court")
+        .order_by("requested_on", "pk")
+    )
 
 
 def dashboard_experts(user: User) -> list[User]:
@@ -81,7 +149,13 @@ def dashboard_rows(ids: list[int], today: date | None = None) -> list[DashboardR
         mission = loaded[pk]
         items = deadlines.mission_deadlines(mission, today or countries.today(mission))
         upcoming = deadlines.next_open(items)
-        rows.append(DashboardRow(mission, items, upcoming, upcoming.state if upcoming else deadlines.State.DONE))
+        ended = deadlines.is_ended(mission)
+        waiting = None
+        if upcoming and mission_state(upcoming.state, ended=ended) != upcoming.state:
+            waiting, upcoming = upcoming, None
+        pending = not ended and any(e.granted is None and e.decided_on is None for e in mission.extensions.all())
+        state = upcoming.state if upcoming else deadlines.State.DONE
+        rows.append(DashboardRow(mission, items, upcoming, state, waiting, pending))
     return rows
 
 
@@ -278,7 +352,7 @@ def contradictoire(user: User, mission: Mission) -> list[ContradictoireRow]:
     rows = []
     for doc in documents:
         f = facts[doc.pk]
-        relied_on = f.experts_may_see and not doc.unrelated
+        relied_on = access.relied_on(f)  # never a withdrawn piece, nor one marked unrelated
         reaches = access.reach_by_party(doc, parties, f)
         # A third party with no standing (not opposable) is not owed the communication.
         missing = [r.party.name for r in reaches if not r.decision.allowed and r.party.opposable] if relied_on else []

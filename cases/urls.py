@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.views import convocations as convocation_views
 
 app_name = "cases"
 
@@ -9,6 +10,9 @@ urlpatterns = [
     path("missions/nouvelle/", views.mission_create_view, name="mission_create"),
     path("missions/<int:pk>/", views.mission_detail, name="mission_detail"),
     path("missions/<int:pk>/etat/", views.mission_status, name="mission_status"),
+    path("missions/<int:pk>/etat/confirmer/", views.mission_status_confirm, name="mission_status_confirm"),
+    path("missions/<int:pk>/modifier/", views.mission_edit, name="mission_edit"),
+    path("missions/<int:pk>/historique/", views.mission_history, name="mission_history"),
     path("missions/<int:pk>/parties/", views.mission_parties, name="mission_parties"),
     path("missions/<int:pk>/pieces/", views.mission_documents, name="mission_documents"),
     path("missions/<int:pk>/certificats/", views.mission_certificates, name="mission_certificates"),
@@ -39,6 +43,9 @@ urlpatterns += [
         views.convocation_recipient,
         name="convocation_recipient",
     ),
+    path("missions/<int:pk>/convocations/report/", convocation_views.convocation_postpone, name="convocation_postpone"),
+    path("missions/<int:pk>/convocations/annulation/", convocation_views.convocation_cancel, name="convocation_cancel"),
+    path("missions/<int:pk>/convocations/tenue/", convocation_views.convocation_held, name="convocation_held"),
     path("agenda/", views.calendar_settings, name="calendar_settings"),
     path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

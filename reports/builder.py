@@ -3,23 +3,25 @@ template (Django escapes every user text) and lays it out with WeasyPrint. The s
 the editor's preview, the pre-report, the deposit and `manage.py render_report`."""
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import access, countries
+from cases import access, countries, meetings
+from cases.choices import ExpertRole
 from cases.models import Convocation, ConvocationRecipient, Dire, Mission, Party, Representative
 from cases.models.party import age_on, months_on
 from cases.validators import dire_max_chars
 from reports import checks
-from reports.models import Report, VersionKind
+from reports.models import Report, ReportVersion, VersionKind
 
 # The report's fixed parts are written in the language of the mission's documents (French; Arabic
 # for a Tunisian mission in Arabic, right to left): marked here, translated when the report is laid
@@ -43,15 +45,82 @@ SECTIONS = [
     ("dires", gettext_lazy("Réponses aux dires")),
     ("conclusions", gettext_lazy("Conclusions")),
 ]
+# The cover's title says what the document is; its version number is printed small, at the foot of
+# each page, never as its title.
 TITLES = {
     "draft": gettext_lazy("Rapport d'expertise médicale (projet)"),
     VersionKind.PRE_REPORT: gettext_lazy("Pré-rapport d'expertise médicale"),
     VersionKind.FINAL: gettext_lazy("Rapport d'expertise médicale"),
-    VersionKind.COMPLEMENT: gettext_lazy("Rapport d'expertise médicale complémentaire"),
+    VersionKind.COMPLEMENT: gettext_lazy("Rapport complémentaire d'expertise médicale"),
 }
 # How the report writes the time of a meeting: "09h00" in French, "09:00" in Arabic.
 TIME_FORMATS = {"ar": "H:i"}
 DEFAULT_TIME_FORMAT = "H\\hi"
+
+
+# --- The report's French ---------------------------------------------------------------------------
+# A court is named with its article: "Le tribunal judiciaire de Bobigny a confié…", "La cour d'appel
+# de Lyon…", "l'" before a vowel. The court's name is stored as a title ("Tribunal judiciaire de
+# Bobigny"); its first word tells the article. A name whose first word is not known is left as it is.
+
+COURT_GENDERS = {
+    "tribunal": "m",
+    "conseil": "m",
+    "pôle": "m",
+    "juge": "m",
+    "président": "m",
+    "premier": "m",
+    "cour": "f",
+    "chambre": "f",
+    "juridiction": "f",
+    "commission": "f",
+    "assemblée": "f",
+    "formation": "f",
+    "présidente": "f",
+    "première": "f",
+}
+# Institutions that keep their capital after the article (la Cour de cassation, le Conseil d'État).
+UNIQUE_COURTS = ("cour de cassation", "conseil d'état", "conseil d’état", "cour des comptes")
+ARTICLES = ("le ", "la ", "les ", "l'", "l’")
+VOWELS = frozenset("aeiouy")
+
+
+def _starts_with_vowel(word: str) -> bool:
+    first = unicodedata.normalize("NFD", word[:1].lower())[:1]
+    return first in VOWELS
+
+
+def court_with_article(name: str) -> str:
+    """ "Tribunal judiciaire de Bobigny" → "le tribunal judiciaire de Bobigny"; "Cour d'appel de
+    Lyon" → "la cour d'appel de Lyon"; "Assemblée plénière" → "l'assemblée plénière"; a name that
+    already has its article keeps it; an unknown first word (an acronym, a proper name): unchanged.
+    In the middle of a sentence; `|capfirst` at its start."""
+    name = " ".join((name or "").split())
+    lowered = name.lower()
+    if lowered.startswith(ARTICLES):
+        return name[:1].lower() + name[1:]
+    if not name:
+        return name
+    first = re.split(r"[\s'’-]", name, maxsplit=1)[0]
+    gender = COURT_GENDERS.get(first.lower())
+    if gender is None or (first.isupper() and len(first) > 1):
+        return name
+    body = name if lowered.startswith(UNIQUE_COURTS) else name[:1].lower() + name[1:]
+    if _starts_with_vowel(first):
+        return f"l'{body}"
+    return f"{'le' if gender == 'm' else 'la'} {body}"
+
+
+def long_date(value: date | datetime | None) -> str:
+    """The long date of the documents in the active language: "1er novembre 2026" in French (the
+    first day of a month is an ordinal), "2 novembre 2026"; in Arabic the catalogue's format
+    ("10 جويلية 2026"). Nothing for no date."""
+    if not value:
+        return ""
+    if (translation.get_language() or "fr").split("-")[0] == "fr":
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {formats.date_format(value, 'F Y')}"
+    return formats.date_format(value, "j F Y")
 
 
 # --- Dires: bounded in the report whatever the parties file ---------------------------------------
@@ -181,6 +250,57 @@ def report_victims(parties: list[Party], event_date: date | None, consolidation_
     ]
 
 
+# --- The meetings held (DOMAIN.md §6: the operations, their dates, who attended) ------------------
+
+
+@dataclass(frozen=True)
+class ReportMeeting:
+    """A meeting held, at its final date (a postponed meeting at its new one), with the persons
+    convened; their attendance and who was present at the examination (rule 10) when recorded."""
+
+    convocation: Convocation
+    at: datetime
+    recipients: list[ConvocationRecipient]
+
+    @property
+    def attendance(self) -> bool:
+        return any(r.attended is not None for r in self.recipients)
+
+    @property
+    def examined(self) -> list[ConvocationRecipient]:
+        """Who was present at the examination itself (rule 10: the victim chooses)."""
+        return [r for r in self.recipients if r.at_examination]
+
+
+def report_meetings(mission: Mission) -> list[ReportMeeting]:
+    """Only the meetings held (never one cancelled or still scheduled), at their final date (the one
+    a postponement gave them; the date they were moved from is not the report's), in the court's
+    time."""
+    held = meetings.held_meetings(mission).prefetch_related(
+        Prefetch("recipients", queryset=ConvocationRecipient.objects.order_by("pk"))
+    )
+    return [ReportMeeting(c, timezone.localtime(c.meeting_at), list(c.recipients.all())) for c in held]
+
+
+# --- The sections printed (no heading for a section left empty) -----------------------------------
+
+
+def present_sections(report: Report, kind: str, *, meetings_held: bool, dires: bool) -> list[str]:
+    """The anchors of the sections the report prints, in order. Identification, the mission, the
+    pieces, the discussion (its revision rule) and the conclusions always; the others only when they
+    have something to say. The answers to the dires: always in the deposited report (CPC art. 276,
+    "aucun dire n'a été reçu" is then a statement), in a pre-report only when a dire was filed."""
+    texts = {
+        "operations": meetings_held or bool(report.operations_notes.strip()),
+        "faits": bool(report.facts.strip()),
+        "doleances": bool(report.complaints.strip()),
+        "etat-anterieur": bool(report.prior_state_text.strip()),
+        "examen": bool(report.examination.strip()),
+        "dires": dires or kind != VersionKind.PRE_REPORT,
+    }
+    return [anchor for anchor, _label in SECTIONS if texts.get(anchor, True)]
+
+
 @dataclass
 class ReportData:
     mission: Mission
@@ -190,7 +310,7 @@ class ReportData:
     experts: list
     parties: list
     conclusions: list  # (question, answer text) in the mission's order
-    convocations: list
+    meetings: list[ReportMeeting]
     pieces: access.ReportPieces
     periods: list
     dires: ReportDires
@@ -198,6 +318,38 @@ class ReportData:
     version_number: int | None = None
     dires_due: date | None = None
     victims: list[ReportVictim] = field(default_factory=list)
+    # A complementary report says at its top why it was written and what it changes, and which
+    # deposited report it completes.
+    reason: str = ""
+    completes: ReportVersion | None = None
+    anchors: list[str] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[tuple[str, int, str]]:
+        """(anchor, number, label) of each section printed, numbered in order."""
+        labels = dict(SECTIONS)
+        return [(anchor, n, str(labels[anchor])) for n, anchor in enumerate(self.anchors, start=1)]
+
+    @property
+    def number(self) -> dict[str, int]:
+        """The number of each section printed, by anchor ("etat_anterieur" for "etat-anterieur")."""
+        return {anchor.replace("-", "_"): n for anchor, n, _label in self.sections}
+
+    @property
+    def imputability(self) -> list[tuple[str, str]]:
+        """The conditions of imputability the experts answered (the others are not printed)."""
+        return [(label, text) for label, text in self.report.imputability() if text.strip()]
+
+    @property
+    def court(self) -> str:
+        """The court as the sentences of the report name it: with its article in French."""
+        name = self.mission.court.name
+        return court_with_article(name) if self.language == "fr" else name
+
+    @property
+    def appointed_experts(self) -> int:
+        """The experts the court appointed (a sapiteur is the experts' own choice)."""
+        return sum(1 for a in self.experts if a.role != ExpertRole.SAPITEUR) or 1
 
     @property
     def mark(self) -> str:
@@ -222,7 +374,13 @@ def report_for(mission: Mission) -> Report:
 
 
 def report_data(
-    mission: Mission, kind: str = "draft", *, version_number: int | None = None, dires_due: date | None = None
+    mission: Mission,
+    kind: str = "draft",
+    *,
+    version_number: int | None = None,
+    dires_due: date | None = None,
+    reason: str = "",
+    on: date | None = None,
 ) -> ReportData:
     mission = Mission.objects.select_related("court").get(pk=mission.pk)
     report = report_for(mission)
@@ -235,30 +393,38 @@ def report_data(
             Prefetch("representatives", queryset=Representative.objects.select_related("user").order_by("kind", "pk"))
         )
     )
-    convocations = list(
-        Convocation.objects.filter(mission=mission)
-        .order_by("meeting_at")
-        .prefetch_related(Prefetch("recipients", queryset=ConvocationRecipient.objects.order_by("pk")))
-    )
+    held = report_meetings(mission)
     dires = list(
         Dire.objects.filter(mission=mission, is_filed=True).select_related("party").order_by("received_on", "pk")
     )
+    filed = report_dires(dires)
+    completes = None
+    if kind == VersionKind.COMPLEMENT:
+        completes = (
+            ReportVersion.objects.filter(mission=mission, kind=VersionKind.FINAL)
+            .defer("pdf")
+            .order_by("number")
+            .first()
+        )
     return ReportData(
         mission=mission,
         report=report,
         kind=kind,
-        today=timezone.localdate(),
+        today=on or timezone.localdate(),
         experts=list(mission.assignments.select_related("expert").order_by("pk")),
         parties=parties,
         conclusions=[(q, answers.get(q.pk, "")) for q in questions],
-        convocations=[(c, timezone.localtime(c.meeting_at)) for c in convocations],
+        meetings=held,
         pieces=access.report_pieces(mission),
         periods=list(report.periods.all()),
-        dires=report_dires(dires),
+        dires=filed,
         revision_rule=checks.revision_rule(mission.framework, mission.court.country),
         version_number=version_number,
         dires_due=dires_due or mission.dires_due,
         victims=report_victims(parties, mission.event_date, report.consolidation_date),
+        reason=reason.strip() if kind == VersionKind.COMPLEMENT else "",
+        completes=completes,
+        anchors=present_sections(report, kind, meetings_held=bool(held), dires=bool(filed)),
     )
 
 
@@ -266,7 +432,8 @@ def report_html(data: ReportData) -> str:
     """The report's HTML, its fixed parts in the language of the mission's documents."""
     with translation.override(data.language):
         return render_to_string(
-            "reports/pdf/report.html", {"data": data, "r": data.report, "mission": data.mission, "sections": SECTIONS}
+            "reports/pdf/report.html",
+            {"data": data, "r": data.report, "mission": data.mission, "sections": data.sections},
         )
 
 
@@ -287,13 +454,18 @@ def build_report(
     progress: Progress | None = None,
     version_number: int | None = None,
     dires_due: date | None = None,
+    reason: str = "",
+    on: date | None = None,
 ) -> Built:
+    """The PDF of the report; `reason`: why a complementary report was written and what it changes
+    (printed at its top; ignored for the other kinds); `on`: the day it is dated (the court's
+    today unless a scenario file replays an earlier day)."""
     step = progress or (lambda percent, label: None)
     step(10, _("Rassemblement des données de la mission"))
     # The court's dates and times (DOMAIN.md §11); the texts the data computes (the revision rule,
     # the labels of the scales) in the language of the mission's documents.
     with countries.court_time(mission), translation.override(mission.document_language):
-        data = report_data(mission, kind, version_number=version_number, dires_due=dires_due)
+        data = report_data(mission, kind, version_number=version_number, dires_due=dires_due, reason=reason, on=on)
     step(25, _("Mise en forme du rapport"))
     with countries.court_time(mission):
         html = report_html(data)

@@ -11,25 +11,40 @@ from reports.models import IMPUTABILITY, IncapacityKind, Report
 from reports.services import EDITABLE_FIELDS
 
 SHORT_TEXT = {"third_party_kind", "ipp_reasoning"} | {name for name, _label in IMPUTABILITY}
-# The editor's cards, in the order of the report (DOMAIN.md §6).
+# The editor's cards, in the order of the report (DOMAIN.md §6): (anchor of the card, title, fields).
+# The page's section index links to each anchor.
 SECTIONS = [
-    (_("Déroulement des opérations"), ["operations_notes"]),
-    (_("Commémoratifs"), ["facts"]),
-    (_("Doléances"), ["complaints"]),
-    (_("Antécédents et état antérieur"), ["prior_state_text"]),
-    (_("Examen clinique"), ["examination"]),
-    (_("Discussion"), ["discussion"]),
-    (_("Imputabilité"), [name for name, _label in IMPUTABILITY]),
-    (_("État antérieur"), ["prior_state", "prior_state_discussion"]),
-    (_("Consolidation et déficit permanent"), ["consolidation_date", "ipp_rate", "ipp_reasoning"]),
-    (_("Souffrances et préjudice esthétique"), ["suffering", "aesthetic_temporary", "aesthetic_permanent"]),
-    (_("Autres préjudices (décrits, non chiffrés)"), ["agrement", "professional", "sexual", "obstetrical", "juvenile"]),
+    ("operations", _("Déroulement des opérations"), ["operations_notes"]),
+    ("faits", _("Commémoratifs"), ["facts"]),
+    ("doleances", _("Doléances"), ["complaints"]),
+    ("etat-anterieur", _("Antécédents et état antérieur"), ["prior_state_text"]),
+    ("examen", _("Examen clinique"), ["examination"]),
+    ("discussion", _("Discussion"), ["discussion"]),
+    ("imputabilite", _("Imputabilité"), [name for name, _label in IMPUTABILITY]),
+    ("etat-anterieur-discussion", _("État antérieur"), ["prior_state", "prior_state_discussion"]),
+    ("consolidation", _("Consolidation et déficit permanent"), ["consolidation_date", "ipp_rate", "ipp_reasoning"]),
     (
+        "souffrances",
+        _("Souffrances et préjudice esthétique"),
+        ["suffering", "aesthetic_temporary", "aesthetic_permanent"],
+    ),
+    (
+        "autres-prejudices",
+        _("Autres préjudices (décrits, non chiffrés)"),
+        ["agrement", "professional", "sexual", "obstetrical", "juvenile"],
+    ),
+    (
+        "tierce-personne",
         _("Tierce personne, appareillages, soins futurs"),
         ["third_party_hours", "third_party_kind", "devices", "future_care"],
     ),
-    (_("Réserves"), ["reserves"]),
+    ("reserves", _("Réserves"), ["reserves"]),
 ]
+# The index's other entries, after the card of that anchor: the periods' card, the calculators.
+EXTRA_CARDS = {
+    "discussion": [("periods", _("Incapacité temporaire"))],
+    "consolidation": [("calculator", _("Calculateurs"))],
+}
 
 
 class ReportForm(forms.ModelForm):
@@ -52,7 +67,18 @@ class ReportForm(forms.ModelForm):
         self.fields["agrement"].help_text = gettext("Décrit, jamais chiffré par l'expert.")
 
     def sections(self):
-        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+        """(anchor, title, bound fields) of each card of the editor."""
+        return [(anchor, title, [self[name] for name in names]) for anchor, title, names in SECTIONS]
+
+    @staticmethod
+    def index() -> list[tuple[str, str]]:
+        """(anchor, title) of every card of the page, in order: the section index links to them."""
+        cards = []
+        for anchor, title, _names in SECTIONS:
+            cards.append((f"section-{anchor}", title))
+            cards.extend(EXTRA_CARDS.get(anchor, []))
+        cards.append(("conclusions", _("Conclusions")))
+        return cards
 
 
 class PeriodForm(forms.Form):

@@ -1,9 +1,12 @@
 """Writes on the report: saving the editor (over the revision it opened), taking the proposals of
-the certificates, asking for a PDF, and storing what a worker rendered as a frozen version."""
+the certificates, asking for a PDF, and storing what a worker rendered as a frozen version. The
+pre-report and the deposit pass the guards of reports.guards first (blocks refuse; warnings are
+confirmed one by one), again when the version is stored."""
 
 import hashlib
 import logging
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -16,12 +19,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases import access, actions, countries
+from cases import access, actions, countries, history
 from cases.choices import MissionStatus
-from cases.models import Certificate, Mission
+from cases.models import Certificate, ChangeAction, Mission
 from cases.services.missions import mission_state_follow
 from cases.validators import mail_subject
-from reports import checks, proposals
+from reports import guards, proposals
 from reports.builder import build_report, report_for
 from reports.models import Answer, IncapacityKind, IncapacityPeriod, RenderJob, Report, ReportVersion, VersionKind
 
@@ -120,7 +123,27 @@ def proposals_accept(*, report: Report, user: User, expected_revision: int) -> R
 # --- PDFs ------------------------------------------------------------------------------------------
 
 
-def _check_can_render(mission: Mission, report: Report, kind: str, dires_due: date | None) -> None:
+class ConfirmationNeeded(ValidationError):
+    """Warnings the lead expert has not all confirmed (reports.guards): `code` is "confirm", `asks`
+    the guards still to confirm, so that a page can show them each with its checkbox."""
+
+    def __init__(self, asks: list[guards.Guard]):
+        super().__init__([ValidationError(g.text, code="confirm") for g in asks])
+        self.code = "confirm"
+        self.asks = asks
+
+
+def publish_is_complement(mission: Mission, kind: str) -> bool:
+    """A deposit after the deposit: a complementary report (its reason is required)."""
+    return (
+        kind == RenderJob.Kind.FINAL and ReportVersion.objects.filter(mission=mission, kind=VersionKind.FINAL).exists()
+    )
+
+
+def _check_can_render(
+    mission: Mission, kind: str, dires_due: date | None, *, on: date, reason: str = "", complement: bool = False
+) -> None:
+    """What the request's own fields and the mission's state allow; the guards come after."""
     if kind == RenderJob.Kind.PRE_REPORT:
         if dires_due is None:
             raise ValidationError(
@@ -129,7 +152,7 @@ def _check_can_render(mission: Mission, report: Report, kind: str, dires_due: da
                     % {"law": countries.cite("dires", mission)}
                 }
             )
-        if dires_due <= countries.today(mission):  # the court's date, whichever zone the worker runs in
+        if dires_due <= on:  # the court's date, whichever zone the worker runs in
             raise ValidationError({"dires_due": _("La date limite des dires doit être postérieure à aujourd'hui.")})
         if mission.status not in (MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT):
             raise ValidationError(
@@ -142,34 +165,123 @@ def _check_can_render(mission: Mission, report: Report, kind: str, dires_due: da
                 _("Le rapport ne peut être déposé : mission à l'état « %(state)s ».")
                 % {"state": mission.get_status_display()}
             )
-        answers = dict(report.answers.values_list("question_id", "text"))
-        problems = checks.finalize_problems(list(mission.questions.order_by("position")), answers)
-        if problems:
-            raise ValidationError(problems)
+        if complement and not reason.strip():
+            raise ValidationError(
+                {"reason": _("Un rapport complémentaire dit pourquoi il est établi : indiquez son motif.")}
+            )
 
 
-def render_request(*, mission: Mission, user: User, kind: str, dires_due: date | None = None) -> RenderJob:
-    """Asks a worker for the PDF (in-process when no Redis is configured). A pre-report or a
-    deposit is checked now, and again when the worker stores it."""
-    from reports.tasks import render_report
+def publish_check(*, mission: Mission, kind: str, dires_due: date | None = None) -> None:
+    """The request's own checks, for a confirmation page before anything is asked: the dires
+    deadline and the mission's state (a ValidationError naming the field)."""
+    _check_can_render(mission, kind, dires_due, on=countries.today(mission))
 
+
+def _check_guards(
+    mission: Mission, kind: str, *, on: date, dires_due: date | None, confirmed: Sequence[str] | None
+) -> guards.Guards:
+    """Blocks refuse; asks pass only once each is confirmed (None: every one, the scenario loader)."""
+    found = guards.guards_for(mission, kind, on=on, dires_due=dires_due)
+    if found.blocks:
+        raise ValidationError([ValidationError(g.text, code="blocked") for g in found.blocks])
+    missing = found.unconfirmed(found.codes if confirmed is None else confirmed)
+    if missing:
+        raise ConfirmationNeeded(missing)
+    return found
+
+
+def _job_create(
+    *,
+    mission: Mission,
+    user: User,
+    kind: str,
+    on: date,
+    dires_due: date | None,
+    confirmed: Sequence[str] | None,
+    reason: str,
+) -> RenderJob:
+    """Locks the mission, checks the request and its guards on `on`, and records the job with what
+    was confirmed (only the codes of the warnings actually shown) and the complement's reason."""
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    report = report_for(mission)
+    found = guards.Guards()
+    if kind != RenderJob.Kind.DRAFT:
+        complement = publish_is_complement(mission, kind)
+        _check_can_render(mission, kind, dires_due, on=on, reason=reason, complement=complement)
+        found = _check_guards(mission, kind, on=on, dires_due=dires_due, confirmed=confirmed)
+    return RenderJob.objects.create(
+        mission=mission,
+        kind=kind,
+        requested_by=user,
+        report_revision=report.revision,
+        dires_due=dires_due if kind == RenderJob.Kind.PRE_REPORT else None,
+        reason=reason.strip() if kind == RenderJob.Kind.FINAL else "",
+        confirmed=found.codes,
+        step=_("En attente d'un processus de rendu"),
+    )
+
+
+def _require_act(user: User, mission: Mission, kind: str) -> None:
     # a draft is the writers' own; the pre-report and the deposit are the lead expert's (CPC art. 282)
     act = actions.Act.REPORT_WRITE if kind == RenderJob.Kind.DRAFT else actions.Act.REPORT_PUBLISH
     actions.require(user, mission, act)
+
+
+def render_request(
+    *,
+    mission: Mission,
+    user: User,
+    kind: str,
+    dires_due: date | None = None,
+    confirmed: Sequence[str] = (),
+    reason: str = "",
+) -> RenderJob:
+    """Asks a worker for the PDF (in-process when no Redis is configured). A pre-report or a
+    deposit is checked now, with its guards (reports.guards: a block refuses, each warning must be
+    in `confirmed`, else ConfirmationNeeded), and again when the worker stores it. A complementary
+    report (a deposit after the deposit) needs a `reason` and a change of the text."""
+    from reports.tasks import render_report
+
+    _require_act(user, mission, kind)
     with transaction.atomic():
-        mission = Mission.objects.select_for_update().get(pk=mission.pk)
-        report = report_for(mission)
-        _check_can_render(mission, report, kind, dires_due)
-        job = RenderJob.objects.create(
+        job = _job_create(
             mission=mission,
+            user=user,
             kind=kind,
-            requested_by=user,
-            report_revision=report.revision,
-            dires_due=dires_due if kind == RenderJob.Kind.PRE_REPORT else None,
-            step=_("En attente d'un processus de rendu"),
+            on=countries.today(mission),
+            dires_due=dires_due,
+            confirmed=tuple(confirmed),
+            reason=reason,
         )
         transaction.on_commit(lambda: render_report.delay(job.pk))
     return job
+
+
+@transaction.atomic
+def report_publish(
+    *,
+    mission: Mission,
+    user: User,
+    kind: str,
+    on: date,
+    dires_due: date | None = None,
+    confirmed: Sequence[str] | None = None,
+    reason: str = "",
+) -> ReportVersion:
+    """The pre-report or the deposit as a scenario file says it happened on `on`: the same checks
+    and guards, on that day (`confirmed=None`: each warning is taken as confirmed, as the expert
+    would have; a block still refuses), rendered in-process and stored dated on that day. Nobody
+    is e-mailed: the file records the past."""
+    if kind == RenderJob.Kind.DRAFT:
+        raise ValueError("report_publish stores a pre-report or a deposit, not a draft")
+    if on > countries.today(mission):
+        raise ValidationError(_("La date d'un fait enregistré ne peut être dans le futur."))
+    _require_act(user, mission, kind)
+    job = _job_create(
+        mission=mission, user=user, kind=kind, on=on, dires_due=dires_due, confirmed=confirmed, reason=reason
+    )
+    RenderJob.objects.filter(pk=job.pk).update(status=RenderJob.Status.RUNNING)
+    return _run(job, on=on, notify=False)
 
 
 def _progress(job_id: int):
@@ -179,25 +291,41 @@ def _progress(job_id: int):
     return step
 
 
+def _build(job: RenderJob, kind: str, number: int | None, on: date | None = None):
+    with countries.court_time(job.mission):  # dates and times of the court (DOMAIN.md §11), in any worker
+        return build_report(
+            job.mission,
+            kind,
+            progress=_progress(job.pk),
+            version_number=number,
+            dires_due=job.dires_due,
+            reason=job.reason,  # the complement says why it is established (printed at its top)
+            on=on,
+        )
+
+
+def _run(job: RenderJob, *, on: date, notify: bool = True) -> ReportVersion | None:
+    """Builds the job's PDF and stores it: a draft on the job, anything else as a frozen version
+    (raises what refuses it)."""
+    kind = _version_kind(job)
+    number = _next_number(job.mission) if job.kind != RenderJob.Kind.DRAFT else None
+    built = _build(job, kind, number, on=on if job.kind != RenderJob.Kind.DRAFT else None)
+    if job.kind == RenderJob.Kind.DRAFT:
+        RenderJob.objects.filter(pk=job.pk).update(
+            pdf=built.pdf, status=RenderJob.Status.DONE, progress=100, step=_("Terminé"), finished_at=timezone.now()
+        )
+        return None
+    return _version_store(job, kind, number, built, on=on, notify=notify)
+
+
 def render_job_run(job_id: int) -> RenderJob:
     """Runs one job; a job already finished is left alone (a task delivered twice)."""
-    job = RenderJob.objects.select_related("mission", "requested_by").get(pk=job_id)
+    job = RenderJob.objects.select_related("mission__court", "requested_by").get(pk=job_id)
     if job.status in (RenderJob.Status.DONE, RenderJob.Status.FAILED):
         return job
     RenderJob.objects.filter(pk=job.pk).update(status=RenderJob.Status.RUNNING)
     try:
-        kind = _version_kind(job)
-        number = _next_number(job.mission) if job.kind != RenderJob.Kind.DRAFT else None
-        with countries.court_time(job.mission):  # dates and times of the court (DOMAIN.md §11), in any worker
-            built = build_report(
-                job.mission, kind, progress=_progress(job.pk), version_number=number, dires_due=job.dires_due
-            )
-        if job.kind == RenderJob.Kind.DRAFT:
-            RenderJob.objects.filter(pk=job.pk).update(
-                pdf=built.pdf, status=RenderJob.Status.DONE, progress=100, step=_("Terminé"), finished_at=timezone.now()
-            )
-        else:
-            _version_store(job, kind, number, built)
+        _run(job, on=countries.today(job.mission))
     except ValidationError as exc:
         _fail(job, " ".join(exc.messages))
     except SoftTimeLimitExceeded:
@@ -227,11 +355,54 @@ def _next_number(mission: Mission) -> int:
     return (ReportVersion.objects.filter(mission=mission).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
+def _checked_again(job: RenderJob, mission: Mission, on: date) -> guards.Guards:
+    """The request's checks and guards, again at the storage: a warning that appeared since the
+    request (a meeting scheduled meanwhile) was not confirmed, and fails the job."""
+    dires_due = job.dires_due if job.kind == RenderJob.Kind.PRE_REPORT else None
+    complement = publish_is_complement(mission, job.kind)
+    _check_can_render(mission, job.kind, dires_due, on=on, reason=job.reason, complement=complement)
+    try:
+        return _check_guards(mission, job.kind, on=on, dires_due=dires_due, confirmed=job.confirmed)
+    except ConfirmationNeeded as exc:
+        raise ValidationError(
+            _("Nouvel avertissement depuis la demande, à confirmer : %(asks)s Relancez la demande.")
+            % {"asks": " ".join(g.text for g in exc.asks)}
+        ) from None
+
+
+def _dated(mission: Mission, on: date):
+    """The moment a version established on `on` is dated: now, or that day at this time of the
+    court's day for a fact recorded afterwards (a scenario file)."""
+    now = countries.local(timezone.now(), mission)
+    return None if on >= now.date() else countries.aware(on, now.time().replace(tzinfo=None), mission)
+
+
+def _trail(mission: Mission, version: ReportVersion, job: RenderJob, found: guards.Guards) -> None:
+    """One line of the mission's history for the version, which the court reads (the state's move
+    has its own line): the dires deadline, what the lead expert confirmed (no medical title:
+    Guard.record) and the complement's reason."""
+    changes = {}
+    if version.dires_due:
+        changes[str(Mission._meta.get_field("dires_due").verbose_name)] = ["", f"{version.dires_due:%d/%m/%Y}"]
+    confirmed = found.confirmed(job.confirmed)
+    if confirmed:
+        changes[_("avertissements confirmés")] = ["", " ; ".join(g.trail for g in confirmed)]
+    history.record(
+        mission=mission,
+        by=job.requested_by,
+        action=ChangeAction.CONFIRMED if confirmed else ChangeAction.STATE,
+        obj=version,
+        label=str(version),
+        changes=changes,
+        reason=job.reason,
+    )
+
+
 @transaction.atomic
-def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersion:
+def _version_store(job: RenderJob, kind: str, number: int, built, *, on: date, notify: bool = True) -> ReportVersion:
     """Freezes what was rendered: the bytes and their SHA-256; the mission moves on (pre-report
-    sent, dires period open; or report deposited)."""
-    mission = Mission.objects.select_for_update().get(pk=job.mission_id)
+    sent, dires period open; or report deposited, on `on`), and its history says so."""
+    mission = Mission.objects.select_for_update().select_related("court").get(pk=job.mission_id)
     report = Report.objects.get(mission=mission)
     if report.revision != job.report_revision or built.revision != job.report_revision:
         raise ValidationError(
@@ -240,33 +411,57 @@ def _version_store(job: RenderJob, kind: str, number: int, built) -> ReportVersi
                 "sur la dernière version."
             )
         )
-    _check_can_render(mission, report, job.kind, job.dires_due if kind == VersionKind.PRE_REPORT else None)
+    found = _checked_again(job, mission, on)
     if _next_number(mission) != number:
         raise ValidationError(_("Une autre version a été établie entre-temps : relancez la demande."))
     version = version_create(
-        mission=mission, number=number, kind=kind, built=built, created_by=job.requested_by, dires_due=job.dires_due
+        mission=mission,
+        number=number,
+        kind=kind,
+        built=built,
+        created_by=job.requested_by,
+        dires_due=job.dires_due,
+        reason=job.reason,
+        confirmed=job.confirmed,
+        created_at=_dated(mission, on),
     )
     if kind == VersionKind.PRE_REPORT:
         mission.dires_due = job.dires_due
         mission.save(update_fields=["dires_due", "updated_at"])
         if mission.status != MissionStatus.PRE_REPORT:
-            mission_state_follow(mission=mission, to=MissionStatus.PRE_REPORT)
+            mission_state_follow(mission=mission, to=MissionStatus.PRE_REPORT, by=job.requested_by)
     elif mission.status != MissionStatus.DEPOSITED:
-        mission_state_follow(mission=mission, to=MissionStatus.DEPOSITED)
+        if mission.deposited_on is None:
+            mission.deposited_on = on  # the day of the deposit, which the state's move keeps
+            mission.save(update_fields=["deposited_on", "updated_at"])
+        mission_state_follow(mission=mission, to=MissionStatus.DEPOSITED, by=job.requested_by)
+    _trail(mission, version, job, found)
     RenderJob.objects.filter(pk=job.pk).update(
         version=version, status=RenderJob.Status.DONE, progress=100, step=_("Terminé"), finished_at=timezone.now()
     )
     logger.info("report version %s (%s) of mission %s stored, sha256 %s", number, kind, mission.pk, version.sha256)
-    # robust: a failing notification is logged and never fails the version already stored
-    transaction.on_commit(lambda: version_notify(version), robust=True)
+    if notify:
+        # robust: a failing notification is logged and never fails the version already stored
+        transaction.on_commit(lambda: version_notify(version), robust=True)
     return version
 
 
 def version_create(
-    *, mission: Mission, number: int, kind: str, built, created_by: User, dires_due: date | None = None
+    *,
+    mission: Mission,
+    number: int,
+    kind: str,
+    built,
+    created_by: User,
+    dires_due: date | None = None,
+    reason: str = "",
+    confirmed: Sequence[str] = (),
+    created_at: datetime | None = None,
 ) -> ReportVersion:
-    """The frozen record of a rendered report: its bytes, their SHA-256, its size and pages."""
-    return ReportVersion.objects.create(
+    """The frozen record of a rendered report: its bytes, their SHA-256, its size and pages, the
+    complement's reason and the warnings confirmed. `created_at`: a version recorded after the
+    fact (a scenario file) keeps the day it was established."""
+    version = ReportVersion(
         mission=mission,
         number=number,
         kind=kind,
@@ -276,8 +471,16 @@ def version_create(
         pages=built.pages,
         report_revision=built.revision,
         dires_due=dires_due,
+        reason=reason,
+        confirmed=list(confirmed),
         created_by=created_by,
     )
+    if created_at is None:
+        version.save()
+    else:
+        version.created_at = created_at
+        version.save_base(raw=True, force_insert=True)  # inserted as it stands: auto_now_add would date it today
+    return version
 
 
 def version_recipients(version: ReportVersion) -> dict[str, list[str]]:

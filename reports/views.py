@@ -1,8 +1,11 @@
 """The report's tab: the editor for the experts of the mission, the versions each member may read;
-PDF jobs and their progress. Access goes through cases.access, writes through reports.services."""
+PDF jobs and their progress; the confirmation page before the pre-report, the deposit and a
+complementary report (reports.guards). Access goes through cases.access, writes through reports.services."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,16 +14,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cases import access, actions
-from cases.views.common import form_status, mission_page, require
-from reports import checks
+from cases.views.common import form_errors, form_status, mission_page, require
+from reports import checks, guards
 from reports.builder import report_for
 from reports.forms import AnswersForm, CalculatorForm, PeriodFormSet, PublishForm, ReportForm
 from reports.models import RenderJob
-from reports.services import EDITABLE_FIELDS, certificate_proposals, render_request, report_save
+from reports.services import (
+    EDITABLE_FIELDS,
+    ConfirmationNeeded,
+    certificate_proposals,
+    publish_check,
+    publish_is_complement,
+    render_request,
+    report_save,
+)
 
 TAB = "reports:mission_report"
 
@@ -131,26 +143,110 @@ def mission_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def report_render(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """Asks for a PDF: a draft, the pre-report (with the dires deadline) or the deposit."""
+    """Asks for a draft PDF. The pre-report and the deposit are irreversible: a request for them
+    leads to their confirmation page, which lists the guards first (nothing starts on one click)."""
     mission, context = mission_page(request, pk, TAB)
     if kind not in RenderJob.Kind.values:
         raise Http404
     require(request, context, actions.Act.REPORT_WRITE if kind == RenderJob.Kind.DRAFT else actions.Act.REPORT_PUBLISH)
-    dires_due = None
-    if kind == RenderJob.Kind.PRE_REPORT:
-        form = PublishForm(request.POST, country=mission.court.country)
-        if not form.is_valid():
-            for error in form.errors.get("dires_due", []):
-                messages.error(request, _("Date limite des dires : %(error)s") % {"error": error})
-            return redirect(TAB, mission.pk)
-        dires_due = form.cleaned_data["dires_due"]
+    if kind != RenderJob.Kind.DRAFT:
+        url = reverse("reports:report_publish", args=[mission.pk, kind])
+        dires_due = request.POST.get("dires_due", "")
+        return redirect(f"{url}?{urlencode({'dires_due': dires_due})}" if dires_due else url)
     try:
-        job = render_request(mission=mission, user=request.user, kind=kind, dires_due=dires_due)
+        job = render_request(mission=mission, user=request.user, kind=kind)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(TAB, mission.pk)
     return redirect("reports:render_job", job.pk)
+
+
+class ConfirmForm(PublishForm):
+    """The confirmation of a pre-report (its dires deadline), a deposit or a complementary report
+    (its reason): each warning has its own checkbox, `confirmed`."""
+
+    reason = forms.CharField(
+        label=_lazy("Motif du rapport complémentaire"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("Ce qui a changé depuis le rapport déposé, et pourquoi ; il figure au registre de la mission."),
+    )
+
+    def __init__(self, *args, kind: str, complement: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != RenderJob.Kind.PRE_REPORT:
+            del self.fields["dires_due"]
+        if complement:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+
+def _publish_title(kind: str, complement: bool) -> str:
+    if kind == RenderJob.Kind.PRE_REPORT:
+        return _("Diffuser le pré-rapport")
+    return _("Déposer un rapport complémentaire") if complement else _("Déposer le rapport")
+
+
+@never_cache
+@login_required
+def report_publish(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The confirmation page of the pre-report, the deposit and a complementary report: what blocks
+    (in red), each warning to confirm with its own checkbox, the dires deadline or the reason. Only
+    the POST with every warning checked starts the job (reports.services.render_request checks)."""
+    mission, context = mission_page(request, pk, TAB)
+    if kind not in (RenderJob.Kind.PRE_REPORT, RenderJob.Kind.FINAL):
+        raise Http404
+    require(request, context, actions.Act.REPORT_PUBLISH)
+    complement = publish_is_complement(mission, kind)
+    options = {"country": mission.court.country, "kind": kind, "complement": complement}
+    if request.method == "POST":
+        form = ConfirmForm(request.POST, **options)
+    else:
+        form = ConfirmForm(request.GET if "dires_due" in request.GET else None, **options)
+    dires_due = form.cleaned_data.get("dires_due") if form.is_bound and form.is_valid() else None
+    status, refused = 200, []
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                job = render_request(
+                    mission=mission,
+                    user=request.user,
+                    kind=kind,
+                    dires_due=dires_due,
+                    confirmed=request.POST.getlist("confirmed"),
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+            except ConfirmationNeeded:
+                form.add_error(
+                    None, _("Cochez chacun des avertissements ci-dessous pour confirmer en avoir pris connaissance.")
+                )
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                return redirect("reports:render_job", job.pk)
+    elif kind == RenderJob.Kind.FINAL or (form.is_bound and form.is_valid()):
+        try:  # a deadline already past, a mission in the wrong state: said at once, at its field
+            publish_check(mission=mission, kind=kind, dires_due=dires_due)
+        except ValidationError as exc:
+            if form.is_bound:
+                form_errors(form, exc)
+            else:
+                refused = exc.messages
+    found = guards.guards_for(mission, kind, dires_due=dires_due)
+    context.update(
+        kind=kind,
+        complement=complement,
+        form=form,
+        guards=found,
+        checked=set(request.POST.getlist("confirmed")),
+        refused=refused,
+        title=_publish_title(kind, complement),
+    )
+    return render(request, "reports/publish_confirm.html", context, status=status)
 
 
 def _job_for(request: HttpRequest, job_id: int) -> RenderJob:

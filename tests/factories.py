@@ -137,6 +137,7 @@ def consent(m: Mission, patient: Party, to: Party | None = None, **kwargs):
 
 
 def certificate(doc: Document, kind: str = CertificateKind.INITIAL, **kwargs):
+    kwargs.setdefault("by", lead_expert(doc.mission))
     return certificate_record(document=doc, kind=kind, **kwargs)
 
 

@@ -32,7 +32,9 @@ def every_url(lyon_report):
     """Every named route of the app, with ids of the worked example filled in."""
     mission, users = lyon_report
     expert = users["dr.martin"]
-    convocation = convocation_create(mission=mission, meeting_at=timezone.now(), place="Cabinet")
+    convocation = convocation_create(
+        by=expert, mission=mission, meeting_at=timezone.now(), place="Cabinet", confirm_warnings=True
+    )
     version = factories.report_version(mission, expert)
     job = RenderJob.objects.create(mission=mission, kind="draft", requested_by=expert, report_revision=0)
     ids = {

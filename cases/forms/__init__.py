@@ -1,14 +1,16 @@
 """The forms of the mission's pages, one module per tab: they validate input; services decide and write."""
 
-from cases.forms.consents import ConsentForm, RefusalForm, RevokeForm
+from cases.forms.consents import ConsentEditForm, ConsentForm, RefusalForm, RefusalLiftForm, RevokeForm
 from cases.forms.convocations import ConvocationForm, RecipientForm
 from cases.forms.dires import DireAnswerForm, DireForm, OwnDireForm
 from cases.forms.documents import (
     AccessLogFilterForm,
+    CertificateEditForm,
     CertificateForm,
     DocumentEditForm,
     DocumentFilterForm,
     DocumentUploadForm,
+    DocumentWithdrawForm,
     producer_choices,
 )
 from cases.forms.mission import (
@@ -25,8 +27,10 @@ from cases.forms.parties import PartyForm, RepresentativeForm
 
 __all__ = [
     "AccessLogFilterForm",
+    "CertificateEditForm",
     "CertificateForm",
     "ClerkDatesForm",
+    "ConsentEditForm",
     "ConsentForm",
     "ConsignationComplementForm",
     "ConsignationPayForm",
@@ -37,6 +41,7 @@ __all__ = [
     "DocumentEditForm",
     "DocumentFilterForm",
     "DocumentUploadForm",
+    "DocumentWithdrawForm",
     "ExpertDatesForm",
     "ExtensionDecisionForm",
     "ExtensionRequestForm",
@@ -45,6 +50,7 @@ __all__ = [
     "PartyForm",
     "RecipientForm",
     "RefusalForm",
+    "RefusalLiftForm",
     "RepresentativeForm",
     "RevokeForm",
     "producer_choices",

@@ -6,6 +6,7 @@ from cases.choices import (
 )
 from cases.forms.common import DATE, piece_label
 from cases.models import Document, Mission, Party
+from cases.validators import validate_multiline_text
 
 
 class ConsentForm(forms.Form):
@@ -65,3 +66,57 @@ class RevokeForm(forms.Form):
 
     consent = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     scan = forms.FileField(label=_("Retrait signé du patient (scan)"), required=False)
+
+
+class ConsentEditForm(forms.Form):
+    """The correction of a consent as recorded (its date, form and the pieces it covers)."""
+
+    consent = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    granted_on = forms.DateField(label=_("Donné le"), widget=DATE)
+    written = forms.BooleanField(label=_("Consentement écrit"), required=False)
+    scan = forms.FileField(
+        label=_("Consentement signé (scan)"),
+        required=False,
+        help_text=_("Lorsqu'aucun scan signé n'est encore au dossier."),
+    )
+    documents = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(),
+        label=_("Pièces couvertes"),
+        required=False,
+        help_text=_("Aucune pièce choisie : toutes les pièces médicales du patient."),
+    )
+    revoked_on = forms.DateField(label=_("Retiré le"), widget=DATE, required=False)
+    reason = forms.CharField(
+        label=_("Motif de la correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        validators=[validate_multiline_text],
+        help_text=_("Conservé dans l'historique de la mission, lu des seuls experts."),
+    )
+
+    def __init__(self, *args, consent, documents, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "consent": consent.pk,
+                "granted_on": consent.granted_on,
+                "written": consent.written,
+                "documents": [d.pk for d in consent.documents.all()],
+                "revoked_on": consent.revoked_on,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = documents.filter(about_id=consent.patient_id)
+        self.fields["documents"].label_from_instance = piece_label
+        if consent.revoked_on is None:
+            del self.fields["revoked_on"]
+        if consent.scan:
+            del self.fields["scan"]
+
+
+class RefusalLiftForm(forms.Form):
+    """The patient lifts his refusal; the expert records it on the patient's signed statement."""
+
+    refusal = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    on = forms.DateField(label=_("Levé le"), widget=DATE, required=False)
+    scan = forms.FileField(label=_("Levée signée du patient (scan)"), required=False)

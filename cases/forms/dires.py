@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from cases.forms.common import DATE
 from cases.models import Mission, Party
-from cases.validators import validate_dire_answer, validate_dire_text
+from cases.validators import validate_dire_answer, validate_dire_text, validate_multiline_text
 
 
 class DireForm(forms.Form):
@@ -27,8 +27,14 @@ class DireForm(forms.Form):
 
 
 class DireAnswerForm(forms.Form):
+    """The experts' answer to a dire, and its correction until the deposit (CPC art. 276)."""
+
     answer = forms.CharField(
         label=_("Réponse de l'expert"), widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_dire_answer]
+    )
+    answered_on = forms.DateField(label=_("Répondu le"), widget=DATE, required=False)
+    reason = forms.CharField(
+        label=_("Motif de la correction"), required=False, max_length=500, validators=[validate_multiline_text]
     )
 
 

@@ -1,7 +1,10 @@
 """An amount of money in a form, written as everywhere else in the application (cases.countries.money):
 "1 200,00" for a French court, "450,000" for a Tunisian one, the currency in the label. It reads what
 a user types with a comma or a dot, spaces or not, and refuses a fraction of the currency's unit
-(DOMAIN.md §10: cents in euros, millimes in dinars)."""
+(DOMAIN.md §10: cents in euros, millimes in dinars).
+
+Below, the forms that correct the provision's entries and the judge's decisions (the Échéances tab,
+cases.services.court_entries)."""
 
 from decimal import Decimal
 
@@ -10,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases import countries
+from cases.forms.common import DATE
+from cases.forms.parties import reason_field
 
 
 class MoneyInput(forms.TextInput):
@@ -64,3 +69,72 @@ def check_unit(value: Decimal, country) -> None:
             code="unit",
             params={"currency": p.currency, "decimals": p.decimals},
         )
+
+
+# --- The clerk's and the judge's entries, corrected (cases.services.court_entries) ------------------
+
+
+def _reason_field():
+    return reason_field(
+        required=True,
+        label=_("Motif de la correction"),
+        help_text=_("Conservé dans l'historique de la mission avec les valeurs avant et après."),
+    )
+
+
+class ConsignationCorrectForm(forms.Form):
+    """A provision or its payment recorded by mistake: amount, due date, payer, day of payment."""
+
+    amount = MoneyField(label=_("Montant"), min_value=0)
+    due = forms.DateField(label=_("À consigner avant le"), widget=DATE)
+    payer = forms.ModelChoiceField(queryset=None, label=_("Partie tenue de consigner"), required=False)
+    paid_on = forms.DateField(
+        label=_("Consignée le"),
+        widget=DATE,
+        required=False,
+        help_text=_("Laissez vide si le versement a été enregistré par erreur."),
+    )
+
+    def __init__(self, *args, mission, consignation, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "amount": consignation.amount,
+                "due": consignation.due,
+                "payer": consignation.payer_id,
+                "paid_on": consignation.paid_on,
+            },
+        )
+        super().__init__(*args, prefix=f"cc{consignation.pk}", **kwargs)
+        self.fields["payer"].queryset = mission.parties.all()
+        self.fields["amount"].set_country(mission)  # the court's currency
+        self.fields["reason"] = _reason_field()
+
+
+class ExtensionCorrectForm(forms.Form):
+    """The judge's decision on an extension, as recorded by mistake: granted or refused, its date,
+    the date granted; or no decision at all (recorded on the wrong request)."""
+
+    granted = forms.TypedChoiceField(
+        label=_("Décision du juge"),
+        choices=[
+            ("1", _("Accordée")),
+            ("0", _("Refusée")),
+            ("", _("Aucune décision (enregistrée par erreur)")),
+        ],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
+    new_due = forms.DateField(
+        label=_("Nouvelle date accordée"), widget=DATE, required=False, help_text=_("Par défaut, la date demandée.")
+    )
+    decided_on = forms.DateField(label=_("Décision du"), widget=DATE, required=False)
+
+    def __init__(self, *args, extension, **kwargs):
+        granted = "" if extension.granted is None else ("1" if extension.granted else "0")
+        kwargs.setdefault(
+            "initial", {"granted": granted, "new_due": extension.new_due, "decided_on": extension.decided_on}
+        )
+        super().__init__(*args, prefix=f"ec{extension.pk}", **kwargs)
+        self.fields["reason"] = _reason_field()

@@ -60,6 +60,60 @@ class PartyForm(forms.Form):
     )
 
 
+def reason_field(*, required: bool = False, label=None, help_text=None) -> forms.CharField:
+    """The reason typed for a correction, kept in the mission's history (cases.history)."""
+    return forms.CharField(
+        label=label or (_("Motif") if required else _("Motif (facultatif)")),
+        required=required,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multiline_text],
+        help_text=help_text,
+    )
+
+
+class PartyEditForm(forms.Form):
+    """Corrects a party and the person's details (cases.services.parties.party_update)."""
+
+    name = forms.CharField(label=_("Nom"), max_length=200, validators=[validate_single_line])
+    role = forms.ChoiceField(label=_("Qualité"), choices=PartyRole.choices)
+    is_victim = forms.BooleanField(label=_("Victime (personne examinée)"), required=False)
+    is_insurer = forms.BooleanField(label=_("Assureur"), required=False)
+    opposable = forms.BooleanField(label=_("Partie à l'instance (expertise opposable)"), required=False)
+    public_body = forms.BooleanField(label=_("État ou autre personne publique"), required=False)
+    born_on = PartyForm.base_fields["born_on"]
+    sex = PartyForm.base_fields["sex"]
+    occupation = PartyForm.base_fields["occupation"]
+    worker_status = PartyForm.base_fields["worker_status"]
+    address = PartyForm.base_fields["address"]
+    email = forms.EmailField(
+        label=_("Adresse e-mail pour écrire à la partie"),
+        required=False,
+        widget=forms.EmailInput(attrs=EMAIL_ATTRS),
+        help_text=_("Pour la correspondance seulement : le compte de la partie se gère par son siège."),
+    )
+    reason = reason_field(help_text=_("Conservé dans l'historique de la mission avec les valeurs avant et après."))
+
+    FIELDS = (
+        *("name", "role", "is_victim", "is_insurer", "opposable", "public_body"),
+        *("born_on", "sex", "occupation", "worker_status", "address", "email"),
+    )
+
+    @classmethod
+    def for_party(cls, party: Party, data=None) -> "PartyEditForm":
+        return cls(
+            data,
+            prefix=f"edit{party.pk}",
+            initial={name: getattr(party, name) for name in cls.FIELDS},
+        )
+
+
+class SeatEndForm(forms.Form):
+    """Ends a seat (or withdraws an invitation), with the reason kept in the history."""
+
+    reason = reason_field(help_text=_("Par exemple : siège attribué par erreur."))
+
+
 class RepresentativeForm(forms.Form):
     party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("Partie représentée"))
     role = forms.ChoiceField(
@@ -71,6 +125,7 @@ class RepresentativeForm(forms.Form):
         widget=forms.EmailInput(attrs=EMAIL_ATTRS),
         help_text=_("Son compte est rattaché s'il existe ; sinon il reçoit une invitation à le créer."),
     )
+    reason = reason_field(help_text=_("Par exemple : remplace le médecin-conseil désigné par erreur."))
 
     def __init__(self, *args, mission: Mission, **kwargs):
         super().__init__(*args, **kwargs)

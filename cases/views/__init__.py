@@ -16,7 +16,15 @@ from cases.views.documents import (
     mission_documents,
 )
 from cases.views.export import mission_export
-from cases.views.mission import mission_detail, mission_interests, mission_single_expert, mission_status
+from cases.views.history import mission_history
+from cases.views.mission import (
+    mission_detail,
+    mission_edit,
+    mission_interests,
+    mission_single_expert,
+    mission_status,
+    mission_status_confirm,
+)
 from cases.views.parties import mission_parties
 
 __all__ = [
@@ -37,10 +45,13 @@ __all__ = [
     "mission_detail",
     "mission_dires",
     "mission_documents",
+    "mission_edit",
     "mission_export",
+    "mission_history",
     "mission_interests",
     "mission_page",
     "mission_parties",
     "mission_single_expert",
     "mission_status",
+    "mission_status_confirm",
 ]

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy
 from cases import access, actions, countries
 from cases.models import Mission
 
-# (url name, label, who sees the tab: "all", "side" = experts and parties' sides, "expert", "patient")
+# (url name, label, who sees the tab: "all", "side" = experts and parties' sides, "expert", "patient",
+# "history" = who may read the mission's history, cases.actions.Act.HISTORY_READ)
 TABS = [
     ("cases:mission_detail", gettext_lazy("Mission"), "all"),
     ("cases:mission_parties", gettext_lazy("Parties"), "all"),
@@ -20,6 +21,7 @@ TABS = [
     ("cases:mission_consents", gettext_lazy("Consentements"), "patient"),
     ("cases:mission_contradictoire", gettext_lazy("Contradictoire"), "expert"),
     ("cases:mission_access_log", gettext_lazy("Journal des accès"), "patient"),
+    ("cases:mission_history", gettext_lazy("Historique"), "history"),
 ]
 
 
@@ -41,6 +43,7 @@ def mission_page(request: HttpRequest, pk: int, tab: str) -> tuple[Mission, dict
         "side": seat.expert or bool(seat.side_party_ids),
         "expert": seat.expert,
         "patient": seat.expert or patient_side,
+        "history": bool(actions.rule_for(action_seat, actions.Act.HISTORY_READ)),
     }
     tabs = [(name, label) for name, label, who in TABS if shown[who]]
     if tab not in {name for name, _label in tabs}:

@@ -45,7 +45,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = filters.cleaned_data if filters.is_valid() else {}
     # each mission's deadline states on its court's date (Paris and Tunis differ around midnight)
     entries = selectors.dashboard_entries(
-        request.user, search=data.get("q") or "", expert_id=int(data["expert"]) if data.get("expert") else None
+        request.user,
+        search=data.get("q") or "",
+        expert_id=int(data["expert"]) if data.get("expert") else None,
+        status=data.get("status") or "",
+        pending=bool(data.get("pending")),
     )
     if data.get("state"):
         entries = [e for e in entries if e.state == data["state"]]
@@ -60,6 +64,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     by_state = Counter(e.state for e in entries)
     counts = {state: by_state[state] for state in STATE_ORDER}
+    # the requests awaiting the judge, for those who follow them (one query whatever their number)
+    follows = request.user.is_court_staff or request.user.is_expert
     return render(
         request,
         "cases/dashboard.html",
@@ -70,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": today,
             "counts": counts,
             "total": page.paginator.count,
+            "pending_extensions": selectors.pending_extensions(request.user) if follows else [],
         },
     )
 
@@ -82,6 +89,7 @@ def _dashboard_csv(rows) -> HttpResponse:
         _("experts"),
         _("état de la mission"),
         _("dépôt du rapport"),
+        _("rapport déposé le"),
         _("prochaine échéance"),
         _("date"),
         _("état de l'échéance"),
@@ -90,48 +98,86 @@ def _dashboard_csv(rows) -> HttpResponse:
     def lines():
         for r in rows:
             experts = ", ".join(a.expert.display_name for a in r.mission.assignments.all())
+            shown = r.next or r.waiting
+            if r.next:
+                state = r.next.state_label
+            elif r.waiting:
+                state = _("taxation attendue")
+            elif r.ended_without_report:
+                state = _("mission terminée")
+            else:
+                state = _("à jour")
             yield [
                 r.mission.rg,
                 r.mission.title,
                 r.mission.court.name,
                 experts,
                 r.mission.get_status_display(),
-                deadlines.report_due(r.mission).strftime("%d/%m/%Y"),
-                r.next.label if r.next else "",
-                r.next.due.strftime("%d/%m/%Y") if r.next else "",
-                r.next.state_label if r.next else _("à jour"),
+                deadlines.report_due(r.mission),
+                r.mission.deposited_on,
+                shown.label if shown else "",
+                shown.due if shown else None,
+                state,
             ]
 
-    # One writer for every CSV of the app: quoted, formulas neutralised, UTF-8 with BOM for Excel.
+    # One writer for every CSV of the app: quoted, formulas neutralised, UTF-8 with BOM, ';' and
+    # French dates and decimals for Excel.
     return csv_response("missions.csv", header, lines())
 
 
 @never_cache
 @login_required
 def mission_create_view(request: HttpRequest) -> HttpResponse:
+    """The court's order entered by the expert it designates. A court missing from the list is
+    proposed on the way; a second mission with the RG of one he has at that court asks whether it
+    completes it (then linked) or is a mistake (nothing created)."""
+    from django.db import transaction
+
+    from cases.services.courts import court_propose
+
     if not request.user.is_expert:
         raise PermissionDenied(_("Seul un expert crée une mission à partir de la décision qui le désigne."))
     form = MissionCreateForm(
-        request.POST or None, initial={"questions": "\n".join(default_questions("civil", "initial"))}
+        request.POST or None,
+        user=request.user,
+        initial={"questions": "\n".join(default_questions("civil", "initial"))},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data.get("duplicate") == MissionCreateForm.DUPLICATE_MISTAKE:
+            messages.info(request, _("Aucune mission créée : la mission existante reste inchangée."))
+            if len(form.duplicates) == 1:
+                return redirect("cases:mission_detail", form.duplicates[0].pk)
+            return redirect("cases:dashboard")
         try:
-            mission = mission_create(
-                created_by=request.user,
-                court=data["court"],
-                rg=data["rg"],
-                title=data["title"],
-                framework=data["framework"],
-                kind=data["kind"],
-                ordered_on=data["ordered_on"],
-                report_due=data["report_due"],
-                judge=data["judge"],
-                questions=data["questions"],
-                language=data["language"],
-            )
-            if data.get("consignation_amount"):
-                consignation_record(mission=mission, amount=data["consignation_amount"], due=data["consignation_due"])
+            with transaction.atomic():  # nothing half saved: the court proposed, the mission, its provision
+                court = data["court"] or court_propose(
+                    by=request.user,
+                    name=data["new_court_name"],
+                    country=data["new_court_country"],
+                    address=data["new_court_address"],
+                )
+                mission = mission_create(
+                    created_by=request.user,
+                    court=court,
+                    rg=data["rg"],
+                    title=data["title"],
+                    framework=data["framework"],
+                    kind=data["kind"],
+                    ordered_on=data["ordered_on"],
+                    report_due=data["report_due"],
+                    judge=data["judge"],
+                    questions=data["questions"],
+                    language=data["language"],
+                    previous=data.get("previous"),
+                )
+                if data.get("consignation_amount"):
+                    consignation_record(
+                        by=request.user,
+                        mission=mission,
+                        amount=data["consignation_amount"],
+                        due=data["consignation_due"],
+                    )
         except ValidationError as exc:
             form_errors(form, exc)
         else:

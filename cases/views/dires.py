@@ -3,18 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cases import access, actions
+from cases import access, actions, countries
 from cases.forms import (
     DireAnswerForm,
     DireForm,
     OwnDireForm,
 )
 from cases.models import Dire
-from cases.services.dires import dire_answer, dire_file, dire_prepare, dire_record
+from cases.services.dires import deposited, dire_answer, dire_file, dire_prepare, dire_record
 from cases.views.common import form_errors, form_status, mission_page, post_id, require
 
 
@@ -29,28 +28,35 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
     lawyer_of = actions.parties_for(context["action_seat"], actions.Act.DIRE_FILE, parties)
     doctor_of = actions.parties_for(context["action_seat"], actions.Act.DIRE_PREPARE, parties)
     which = request.POST.get("form") if request.method == "POST" else None
-    form = DireForm(
-        request.POST if which == "dire" else None, mission=mission, initial={"received_on": timezone.localdate()}
-    )
+    today = countries.today(mission)
+    form = DireForm(request.POST if which == "dire" else None, mission=mission, initial={"received_on": today})
     own_form = OwnDireForm(request.POST if which in ("file", "prepare") else None, parties=lawyer_of or doctor_of)
-    today = timezone.localdate()
-    if which == "answer":
+    if which == "answer":  # the experts' answer, or its correction until the deposit (CPC art. 276)
         require(request, context, actions.Act.DIRE_RECORD)
         dire = get_object_or_404(Dire, pk=post_id(request, "dire"), mission=mission, is_filed=True)
         answer_form = DireAnswerForm(request.POST)
         if answer_form.is_valid():
-            dire_answer(dire=dire, answer=answer_form.cleaned_data["answer"], answered_on=today)
-            messages.success(request, _("Réponse enregistrée."))
+            data = answer_form.cleaned_data
+            corrected = bool(dire.answer)
+            try:
+                dire_answer(
+                    by=user, dire=dire, answer=data["answer"], answered_on=data["answered_on"], reason=data["reason"]
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Réponse corrigée.") if corrected else _("Réponse enregistrée."))
         else:  # empty, or longer than DIRE_MAX_CHARS
-            messages.error(
-                request, " ".join(answer_form.errors.get("answer", [])) or _("La réponse ne peut être vide.")
-            )
+            for errors in answer_form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
         return redirect("cases:mission_dires", mission.pk)
     if which == "dire":
         require(request, context, actions.Act.DIRE_RECORD)
         if form.is_valid():
             try:
-                dire_record(mission=mission, **form.cleaned_data)
+                dire_record(by=user, mission=mission, **form.cleaned_data)
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
@@ -65,7 +71,7 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
             require(request, context, act, party=party)
             try:
                 if which == "file":
-                    dire_record(mission=mission, party=party, filed_by=user, received_on=today, text=text)
+                    dire_record(by=user, mission=mission, party=party, filed_by=user, received_on=today, text=text)
                     messages.success(request, _("Dire déposé ; l'expert et les autres parties le reçoivent."))
                 else:
                     dire_prepare(party=party, prepared_by=user, text=text)
@@ -96,5 +102,7 @@ def mission_dires(request: HttpRequest, pk: int) -> HttpResponse:
         may_prepare=bool(doctor_of),
         # each with `text_shown`: the court's staff read a dire once annexed to a deposited report
         dires=access.filed_dires(context["seat"], mission),
+        # the experts answer and correct their answers until the deposit (CPC art. 276 al. 2)
+        answers_open=context["can"]["dire_record"] and not deposited(mission),
     )
     return render(request, "cases/mission_dires.html", context, status=form_status(request, form, own_form))

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -11,15 +11,24 @@ from django.views.decorators.cache import never_cache
 
 from cases import access, actions, selectors
 from cases.forms import (
+    CertificateEditForm,
     CertificateForm,
     DocumentEditForm,
     DocumentFilterForm,
     DocumentUploadForm,
+    DocumentWithdrawForm,
 )
-from cases.services.certificates import certificate_record
-from cases.services.documents import Upload, document_update, documents_upload
+from cases.services.certificates import certificate_record, certificate_update
+from cases.services.documents import (
+    Upload,
+    document_update,
+    document_withdraw,
+    documents_upload,
+    in_deposited_report,
+)
 from cases.uploads import too_large_message
 from cases.views.common import form_errors, form_status, mission_page, require
+from cases.views.consents import refusal_notes
 
 
 @never_cache
@@ -95,31 +104,71 @@ def mission_documents(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/mission_documents.html", context, status=form_status(request, upload_form))
 
 
+DETAIL_FORMS = ("edit", "withdraw", "certificate")
+
+
 @never_cache
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A piece: what the user may read of it (rules 3 to 8); for the experts, its corrections, its
+    certificate's, and its withdrawal (DOMAIN.md §8). A withdrawn piece stays, with its reason."""
     document, decision = access.document_for(request, access.Action.VIEW, pk)
-    _mission, context = mission_page(request, document.mission_id, "mission_documents")
-    form = None
-    if context["can"]["piece_edit"] and decision.allowed:
-        form = DocumentEditForm(
-            request.POST or None,
-            initial={"title": document.title, "date": document.date, "unrelated": document.unrelated},
-        )
-        if request.method == "POST" and form.is_valid():
-            document_update(by=request.user, document=document, **form.cleaned_data)
-            messages.success(request, _("Pièce mise à jour."))
-            return redirect("cases:document_detail", document.pk)
-    elif request.method == "POST":
+    mission, context = mission_page(request, document.mission_id, "mission_documents")
+    which = request.POST.get("form", "edit") if request.method == "POST" else None
+    if which is not None and which not in DETAIL_FORMS:
+        raise BadRequest(_("Formulaire inconnu."))
+    can_edit = context["can"]["piece_edit"]
+    if which is not None and not can_edit:
         require(request, context, actions.Act.PIECE_EDIT)
-        raise PermissionDenied  # an expert who may not open the piece may not edit it either
+    certificate = getattr(document, "certificate", None) if decision.allowed else None
+    forms = {"edit": None, "withdraw": None, "certificate": None}
+    if can_edit and decision.allowed:  # an expert who may not open the piece may not edit it either
+        forms["edit"] = DocumentEditForm(
+            request.POST if which == "edit" else None,
+            mission=mission,
+            document=document,
+            frozen=in_deposited_report(document),
+        )
+        if certificate is not None:
+            forms["certificate"] = CertificateEditForm(
+                request.POST if which == "certificate" else None, certificate=certificate, prefix="certificate"
+            )
+    if can_edit:  # withdrawing shows nothing of the piece: any expert, whether he may open it or not
+        forms["withdraw"] = DocumentWithdrawForm(request.POST if which == "withdraw" else None, prefix="withdraw")
+    if which is not None:
+        form = forms[which]
+        if form is None and not decision.allowed:
+            raise PermissionDenied(decision.reason)
+        if form is None:
+            raise BadRequest(_("Cette pièce ne porte pas de certificat."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "edit":
+                    document_update(by=request.user, document=document, **form.corrections())
+                    messages.success(request, _("Pièce mise à jour."))
+                elif which == "certificate":
+                    certificate_update(by=request.user, certificate=certificate, **data)
+                    messages.success(request, _("Certificat corrigé."))
+                else:
+                    document_withdraw(by=request.user, document=document, reason=data["reason"], on=data["on"])
+                    messages.success(request, _("Pièce retirée ; elle reste au bordereau avec le motif du retrait."))
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                return redirect("cases:document_detail", document.pk)
     context.update(
         document=document,
         decision=decision,
-        form=form,
-        certificate=getattr(document, "certificate", None) if decision.allowed else None,
+        form=forms["edit"],
+        withdraw_form=forms["withdraw"],
+        certificate_form=forms["certificate"],
+        certificate=certificate,
+        # the refusals of the piece and the consents they supersede: the experts' and the patient's
+        # side's business only (rule 8: the others learn nothing of a refusal)
+        refusals=refusal_notes(document) if decision.insider and document.is_medical else [],
     )
-    return render(request, "cases/document_detail.html", context, status=form_status(request, form))
+    return render(request, "cases/document_detail.html", context, status=form_status(request, *forms.values()))
 
 
 @login_required
@@ -151,7 +200,7 @@ def mission_certificates(request: HttpRequest, pk: int) -> HttpResponse:
         require(request, context, actions.Act.PIECE_EDIT)  # the certificate's data is the piece's
         if form.is_valid():
             try:
-                certificate_record(**form.cleaned_data)
+                certificate_record(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form_errors(form, exc)
             else:

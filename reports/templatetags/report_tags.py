@@ -4,9 +4,16 @@ from django import template
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import format_html
 
+from reports import builder
 from reports.scales import fmt
 
 register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """ "1er novembre 2026" in French; the long date of the active language otherwise."""
+    return builder.long_date(value)
 
 
 @register.filter

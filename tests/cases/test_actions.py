@@ -62,6 +62,8 @@ EXPECTED = {
     Act.DIRE_PREPARE: {"victim_doctor", "insurer_doctor"},
     Act.DIRE_FILE: {"victim_avocat", "insurer_avocat", "defendant_alone"},
     Act.INTERESTS_DECLARE: {"lead", "co_expert", "sapiteur"},
+    Act.MISSION_EDIT: {"lead", "co_expert"},
+    Act.HISTORY_READ: {"lead", "co_expert", "clerk", "judge"},
 }
 
 
@@ -194,7 +196,9 @@ def test_a_mission_that_ended_is_never_reopened_by_a_click(client, college):
     m, users, _, _ = college
     client.force_login(users["lead"])
     url = reverse("cases:mission_status", args=[m.pk])
-    client.post(url, {"to": MissionStatus.DECLINED})
+    # declining is final: it goes through its confirmation page (issue #14, item 4)
+    confirm = reverse("cases:mission_status_confirm", args=[m.pk])
+    client.post(confirm, {"to": MissionStatus.DECLINED, "confirm": "on"})
     for to in (MissionStatus.ACCEPTED, MissionStatus.IN_PROGRESS, MissionStatus.DESIGNATED):
         client.post(url, {"to": to})
         assert _status(m) == MissionStatus.DECLINED
@@ -307,7 +311,7 @@ def test_the_clerk_records_the_provision_and_the_expert_does_not(client, college
     m, users, _, _ = college
     from cases.services.missions import consignation_record
 
-    c = consignation_record(mission=m, amount=800, due=date(2026, 10, 1))
+    c = consignation_record(by=users["lead"], mission=m, amount=800, due=date(2026, 10, 1))
     data = {"form": "pay", "consignation": c.pk, "pay-paid_on": "2026-10-01"}
     url = reverse("cases:mission_deadlines", args=[m.pk])
     client.force_login(users["lead"])

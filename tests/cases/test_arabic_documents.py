@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 from cases import countries
 from cases.choices import Framework, PartyRole, RepresentativeKind
 from cases.models import Mission
-from cases.services.convocations import convocation_create, convocation_letter_pdf
+from cases.services.convocations import convocation_create, convocation_letter_pdf, convocation_record_held
 from reports.builder import report_for
 from tests import factories
 
@@ -170,10 +170,17 @@ def sousse():
     factories.represent(victim)
     factories.document(m, title="Jugement ordonnant l'expertise")
     meeting = countries.aware(date(2026, 7, 10), time(9, 0), m)
-    convocation_create(mission=m, meeting_at=meeting, place="Cabinet, avenue Habib Bourguiba, Sousse")
+    held = convocation_create(
+        by=lead, mission=m, meeting_at=meeting, place="Cabinet, avenue Habib Bourguiba, Sousse", on=date(2026, 6, 20)
+    )
+    # only the meetings held enter the report (issue #14)
+    convocation_record_held(
+        by=lead, convocation=held, attended=[r.pk for r in held.recipients.all()], on=date(2026, 7, 10)
+    )
     report = report_for(m)
     report.facts = "Le 3 mars 2026, M. Ben Salah, piéton, a été renversé par un véhicule de l'administration."
     report.complaints = "يشكو المتضرر من آلام في الركبة اليسرى عند المشي."
+    report.examination = "Genou gauche : flexion limitée à 110 degrés."  # a section left empty is not printed
     report.save()
     return m
 
@@ -241,6 +248,8 @@ def test_a_new_convocation_of_an_arabic_mission_says_its_agenda_and_capacities_i
     assert convocation.agenda == "الفحص السريري للمتضرر، ثم مناقشة حضورية بين الأطراف."
     with translation.override("fr"):
         again = convocation_create(
+            by=factories.lead_expert(sousse),
+            on=date(2026, 6, 20),
             mission=sousse,
             meeting_at=countries.aware(date(2026, 7, 17), time(9, 0), sousse),
             place="Cabinet",
@@ -310,6 +319,9 @@ def test_a_french_mission_keeps_its_french_documents_whatever_the_page_language(
     court = factories.CourtFactory(code="tpi-tunis", name="Tribunal de première instance de Tunis", country="TN")
     m = factories.mission(court=court, rg="2026/99", title="Gharbi c/ STAR")
     factories.party(m, name="Leila Gharbi", is_victim=True)
+    report = report_for(m)
+    report.facts = "Chute dans un bus le 2 mai 2026."  # a section left empty is not printed
+    report.save()
     with translation.override("ar"):
         path = render_report(m, tmp_path, pre=False)
     text = pdf_text(path.read_bytes(), tmp_path, "text.pdf")

@@ -6,12 +6,15 @@ delimiter, for a French Excel."""
 import csv
 import io
 import zipfile
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.csv_export import BOM, csv_bytes, neutralise
+from cases.csv_export import cell as csv_cell
 from cases.models import Document
 from cases.pdfgen import simple_pdf
 from tests import factories
@@ -22,8 +25,11 @@ FORGED = "Note\r\n99;01/01/2026;Pièce forgée;La juridiction;forged.pdf;0"
 
 
 def _rows(data: bytes) -> list[list[str]]:
+    """As a French Excel reads it: the UTF-8 byte order mark, then fields separated by ';'."""
     assert data.startswith(BOM.encode("utf-8")), "UTF-8 with a BOM, for Excel"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    text = data[len(BOM.encode("utf-8")) :].decode("utf-8")
+    assert ";" in text.split("\r\n", 1)[0], "';' is the list separator of a French Excel"
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
 
 def _no_formula(rows: list[list[str]]) -> None:
@@ -51,6 +57,32 @@ def test_plain_text_is_left_alone(value):
 
 def test_none_is_an_empty_field():
     assert neutralise(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (date(2027, 1, 5), "05/01/2027"),
+        (datetime(2027, 1, 5, 9, 7), "05/01/2027 09:07"),
+        (Decimal("1234.50"), "1234,50"),
+        (Decimal("-12.5"), "-12,5"),  # a number the module writes: no apostrophe, Excel reads a number
+        (0.25, "0,25"),
+        (800, "800"),
+        (True, "oui"),
+        (False, "non"),
+        (None, ""),
+        ("-12.5", "'-12.5"),  # text that looks like a formula keeps its apostrophe
+    ],
+)
+def test_dates_and_numbers_in_the_french_form(value, text):
+    """French Excel: dates dd/mm/yyyy, a decimal comma, no thousands separator."""
+    assert csv_cell(value) == text
+
+
+def test_a_csv_with_dates_and_decimals_reads_back_as_excel_shows_it():
+    data = csv_bytes(["jour", "montant"], [[date(2026, 10, 1), Decimal("1200.00")]])
+    assert data.startswith(BOM.encode("utf-8") + b"jour;montant\r\n")
+    assert _rows(data) == [["jour", "montant"], ["01/10/2026", "1200,00"]]
 
 
 def test_fields_with_a_delimiter_a_quote_or_a_line_break_are_quoted_and_read_back_whole():
@@ -106,6 +138,7 @@ def test_the_dashboard_csv_neutralises_formulas(client):
     response = client.get("/?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "no-store" in response["Cache-Control"]
+    assert response.content.startswith(BOM.encode("utf-8") + b"RG;affaire;")
     rows = _rows(response.content)
     assert rows[0][:2] == ["RG", "affaire"]
     assert rows[1][1] == "'" + FORMULA

@@ -33,6 +33,7 @@ from cases.services.reminders import reminders_run, reminders_scan
 from tests import factories
 
 DUE = date(2027, 1, 15)
+AFTER_DECISIONS = datetime(2027, 1, 20, 12, 0, tzinfo=timezone.get_fixed_timezone(60))
 
 
 @pytest.mark.parametrize(
@@ -67,6 +68,7 @@ def _deadlines(m: Mission, today: date, params: Params | None = None):
 
 
 @pytestmark_db
+@time_machine.travel(AFTER_DECISIONS, tick=False)  # the request and the decision are past facts
 def test_report_deposit_follows_the_last_granted_extension_and_is_done_at_deposit():
     m = factories.mission(report_due=DUE)
     assert _deadlines(m, date(2027, 1, 20))[(Kind.REPORT_DEPOSIT, "report")].state == State.OVERDUE
@@ -89,6 +91,7 @@ def test_report_deposit_follows_the_last_granted_extension_and_is_done_at_deposi
 
 
 @pytestmark_db
+@time_machine.travel(AFTER_DECISIONS, tick=False)  # the request and the decision are past facts
 def test_a_second_extension_is_flagged_in_tunisia_only():
     for country, flagged in (("TN", True), ("FR", False)):
         m = factories.mission(court=factories.CourtFactory(code=f"c-{country}", country=country))
@@ -105,7 +108,7 @@ def test_a_second_extension_is_flagged_in_tunisia_only():
 @pytestmark_db
 def test_consignation_overdue_warns_that_the_designation_may_lapse():
     m = factories.mission()
-    c = consignation_record(mission=m, amount=800, due=date(2026, 10, 1))
+    c = consignation_record(by=factories.lead_expert(m), mission=m, amount=800, due=date(2026, 10, 1))
     d = _deadlines(m, date(2026, 10, 2))[(Kind.CONSIGNATION, f"consignation-{c.pk}")]
     assert d.state == State.OVERDUE and "art. 271" in d.flag
     consignation_pay(by=factories.clerk(m.court), consignation=c, paid_on=date(2026, 10, 3))
@@ -118,9 +121,10 @@ def test_dires_deadline_flags_late_dires():
 
     m = factories.mission()
     insurer = factories.party(m, name="Assureur", role="defendeur")
-    mission_dates_set(mission=m, dires_due=date(2026, 12, 1))
-    dire_record(mission=m, party=insurer, received_on=date(2026, 12, 3), text="Observations tardives")
-    d = _deadlines(m, date(2026, 12, 5))[(Kind.DIRES, "dires")]
+    mission_dates_set(by=factories.lead_expert(m), mission=m, dires_due=date(2026, 11, 1))
+    # a dire is received on a day that has come (issue #14 item 5): dates in the past
+    dire_record(mission=m, party=insurer, received_on=date(2026, 11, 3), text="Observations tardives")
+    d = _deadlines(m, date(2026, 11, 5))[(Kind.DIRES, "dires")]
     assert d.state == State.OVERDUE and "1 dire(s) reçu(s) après" in d.flag
 
 
@@ -129,18 +133,32 @@ def test_convocation_notice_and_missing_receipt():
     m = factories.mission()
     factories.party(m, is_victim=True)
     meeting = timezone.make_aware(datetime(2026, 12, 10, 14, 0))
-    conv = convocation_create(mission=m, meeting_at=meeting, place="Cabinet, 3 rue des Lilas")
+    lead = factories.lead_expert(m)
+    conv = convocation_create(
+        by=lead, mission=m, meeting_at=meeting, place="Cabinet, 3 rue des Lilas", on=date(2026, 11, 20)
+    )
     recipient = conv.recipients.get()
     notice = _deadlines(m, date(2026, 11, 20))[(Kind.CONVOCATION_NOTICE, f"convocation-{conv.pk}")]
     assert notice.due == date(2026, 11, 25) and notice.state == State.DUE_SOON
-    recipient_update(recipient=recipient, tracking_number="1A 234 567 8901 2", sent_on=date(2026, 11, 28))
+    recipient_update(
+        by=lead,
+        recipient=recipient,
+        tracking_number="1A 234 567 8901 2",
+        sent_on=date(2026, 11, 28),
+        on=date(2026, 11, 28),
+    )
     ds = _deadlines(m, date(2026, 12, 20))
     notice = ds[(Kind.CONVOCATION_NOTICE, f"convocation-{conv.pk}")]
     assert notice.state == State.DONE and "moins de 15 jours" in notice.flag
     receipt = ds[(Kind.RECEIPT_MISSING, f"receipt-{recipient.pk}")]
     assert receipt.due == date(2026, 12, 13) and receipt.state == State.OVERDUE
     recipient_update(
-        recipient=recipient, tracking_number="1A", sent_on=date(2026, 11, 28), receipt_on=date(2026, 11, 30)
+        by=lead,
+        recipient=recipient,
+        tracking_number="1A",
+        sent_on=date(2026, 11, 28),
+        receipt_on=date(2026, 11, 30),
+        on=date(2026, 11, 30),
     )
     assert _deadlines(m, date(2026, 12, 20))[(Kind.RECEIPT_MISSING, f"receipt-{recipient.pk}")].state == State.DONE
 
@@ -148,15 +166,16 @@ def test_convocation_notice_and_missing_receipt():
 @pytestmark_db
 def test_fee_comments_last_fifteen_days():
     m = factories.mission()
-    mission_dates_set(mission=m, fee_requested_on=date(2027, 2, 1))
-    d = _deadlines(m, date(2027, 2, 17))[(Kind.FEE_COMMENTS, "fees")]
-    assert (d.due, d.state) == (date(2027, 2, 16), State.OVERDUE)
+    # a fee request is a fact: dated today or before (the court's date)
+    mission_dates_set(by=factories.lead_expert(m), mission=m, fee_requested_on=date(2026, 11, 2))
+    d = _deadlines(m, date(2026, 11, 18))[(Kind.FEE_COMMENTS, "fees")]
+    assert (d.due, d.state) == (date(2026, 11, 17), State.OVERDUE)
 
 
 @pytestmark_db
 def test_deadlines_command_prints_one_json_line_per_deadline():
     m = factories.mission(report_due=DUE)
-    consignation_record(mission=m, amount=500, due=date(2026, 10, 1))
+    consignation_record(by=factories.lead_expert(m), mission=m, amount=500, due=date(2026, 10, 1))
     out = io.StringIO()
     call_command("deadlines", "--today", "2027-01-10", "--json", stdout=out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -218,7 +237,7 @@ def test_clerk_dashboard_queries_do_not_grow_with_missions(client):
     few = queries()
     for i in range(15):
         m = factories.mission(court=court, rg=f"26/{i:05d}", report_due=DUE + timedelta(days=i))
-        consignation_record(mission=m, amount=100, due=date(2026, 10, 1))
+        consignation_record(by=factories.lead_expert(m), mission=m, amount=100, due=date(2026, 10, 1))
         factories.party(m)
     assert queries() == few
 
@@ -259,7 +278,8 @@ def test_expert_requests_an_extension_and_the_clerk_records_the_decision(client)
         == 403
     )
     client.force_login(factories.clerk(court))
-    client.post(url, {"form": "decision", "extension": ext.pk, "dec-granted": "1", "dec-decided_on": "2027-01-12"})
+    decided_on = ext.requested_on.isoformat()  # a decision follows its request, never in the future (CPC art. 279)
+    client.post(url, {"form": "decision", "extension": ext.pk, "dec-granted": "1", "dec-decided_on": decided_on})
     ext.refresh_from_db()
     assert ext.granted and ext.new_due == date(2027, 4, 30)
     page = client.get(url).content.decode()
@@ -274,7 +294,13 @@ def test_convocation_letters_are_pdfs_in_french_with_the_mentions_of_article_160
     victim = factories.party(m, name="Alice Dupont", is_victim=True)
     factories.represent(victim)
     meeting = timezone.make_aware(datetime(2026, 12, 10, 14, 30))
-    conv = convocation_create(mission=m, meeting_at=meeting, place="Cabinet médical, 3 rue des Lilas, Lyon")
+    conv = convocation_create(
+        by=factories.lead_expert(m),
+        mission=m,
+        meeting_at=meeting,
+        place="Cabinet médical, 3 rue des Lilas, Lyon",
+        on=date(2026, 11, 20),
+    )
     assert conv.recipients.first().name == "Alice Dupont" and conv.recipients.count() == 2
     client.force_login(m.assignments.get().expert)
     recipient = conv.recipients.first()
@@ -293,7 +319,13 @@ def test_convocation_letters_are_pdfs_in_french_with_the_mentions_of_article_160
 def test_calendar_feed_behind_a_secret_token_names_no_one(client):
     m = factories.mission(report_due=DUE)
     factories.party(m, name="Alice Dupont", is_victim=True)
-    convocation_create(mission=m, meeting_at=timezone.make_aware(datetime(2026, 12, 10, 14, 30)), place="Cabinet")
+    convocation_create(
+        by=factories.lead_expert(m),
+        mission=m,
+        meeting_at=timezone.make_aware(datetime(2026, 12, 10, 14, 30)),
+        place="Cabinet",
+        on=date(2026, 11, 20),
+    )
     client.force_login(m.assignments.get().expert)
     client.post(reverse("cases:calendar_settings"))
     feed_url = client.get(reverse("cases:calendar_settings")).context["feed_url"]

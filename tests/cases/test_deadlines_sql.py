@@ -29,7 +29,13 @@ def _random_mission(rng: random.Random, courts, expert) -> Mission:
         rg=f"26/{rng.randint(1, 99999):05d}",
     )
     status = rng.choice(
-        [MissionStatus.IN_PROGRESS, MissionStatus.PRE_REPORT, MissionStatus.DEPOSITED, MissionStatus.LAPSED]
+        [
+            MissionStatus.IN_PROGRESS,
+            MissionStatus.PRE_REPORT,
+            MissionStatus.DEPOSITED,
+            MissionStatus.LAPSED,
+            MissionStatus.DECLINED,
+        ]
     )
     Mission.objects.filter(pk=m.pk).update(
         status=status,
@@ -56,7 +62,15 @@ def _random_mission(rng: random.Random, courts, expert) -> Mission:
         )
     for _ in range(rng.randint(0, 2)):
         meeting = timezone.make_aware(datetime.combine(day(), time(rng.choice([0, 9, 23]), 30)))
-        conv = Convocation.objects.create(mission=m, meeting_at=meeting, place="Cabinet")
+        # scheduled (maybe postponed: meeting_at holds the new date), held or cancelled (SCENARIOS.md)
+        status = rng.choice(["scheduled", "scheduled", "held", "cancelled"])
+        conv = Convocation.objects.create(
+            mission=m,
+            meeting_at=meeting,
+            place="Cabinet",
+            status=status,
+            postponed_from=meeting - timedelta(days=7) if status == "scheduled" and rng.random() < 0.3 else None,
+        )
         for i in range(rng.randint(0, 3)):
             ConvocationRecipient.objects.create(
                 mission_convocation=conv,
@@ -71,6 +85,7 @@ def _random_mission(rng: random.Random, courts, expert) -> Mission:
 
 
 def test_sql_next_deadline_agrees_with_the_reference_on_random_missions(settings):
+    """Including the deadlines the deposit, the end of a mission and a meeting's status close."""
     settings.DEADLINES = {**settings.DEADLINES, "TN": {"max_extensions": 1, "due_soon_days": 10, "receipt_days": 20}}
     rng = random.Random(0)
     courts = [factories.CourtFactory(country="FR"), factories.CourtFactory(country="TN")]

@@ -1,7 +1,7 @@
 """Scenario files, format 2 (shared/SCENARIOS.md): the loader reads a mission's `language` and a
 party's `public_body` (a party's details and a mission's `event`: test_victim_details.py); the
 other fields of format 2 come with the issues that need them and are refused by name, at their
-place, so that nothing a file says is silently dropped. A format-1 file loads unchanged, and does
+place, so that nothing a file says is silently dropped (the life of a mission: test_scenario_life.py). A format-1 file loads unchanged, and does
 not know the fields of format 2."""
 
 import copy
@@ -120,14 +120,6 @@ PENDING = [
     ("users", 0, "hourly_rate", "90"),
     ("users", 0, "vat_rate", "0"),
     ("users", 0, "vat_note", "Exonéré"),
-    ("courts", 0, "address", "Sousse"),
-    ("missions", 0, "previous", "M0"),
-    ("missions", 0, "accepted_on", "2026-06-05"),
-    ("missions", 0, "meetings", [{"ref": "R1", "at": "2026-07-10T09:00", "place": "Cabinet"}]),
-    ("missions", 0, "dires", []),
-    ("missions", 0, "report", {"facts": "..."}),
-    ("missions", 0, "pre_report", {"sent_on": "2026-10-01", "dires_due": "2026-11-01"}),
-    ("missions", 0, "deposited_on", "2026-11-20"),
     ("missions", 0, "fees", {"lines": []}),
 ]
 

@@ -110,7 +110,7 @@ def test_certificate_only_on_a_medical_piece():
     m = factories.mission()
     doc = factories.document(m, producer=Producer.COURT)
     with pytest.raises(ValidationError):
-        certificate_record(document=doc, kind="initial", issued_on=date(2026, 3, 14))
+        certificate_record(by=factories.lead_expert(m), document=doc, kind="initial", issued_on=date(2026, 3, 14))
 
 
 def test_consolidation_certificate_needs_its_date():

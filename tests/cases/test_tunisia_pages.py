@@ -22,7 +22,7 @@ from cases import access, countries
 from cases.choices import Framework, PartyRole
 from cases.models import Convocation, Reminder
 from cases.selectors import dashboard_entries
-from cases.services.convocations import convocation_create, convocation_letter_pdf
+from cases.services.convocations import convocation_create, convocation_letter_pdf, convocation_record_held
 from cases.services.dires import dire_record
 from cases.services.missions import consignation_record, extension_decide, extension_request, mission_dates_set
 from cases.services.reminders import reminders_run
@@ -57,17 +57,22 @@ def sousse():
     insurer_avocat = factories.represent(insurer)
     factories.document(m, title="Jugement ordonnant l'expertise")
     factories.medical(m, victim, title="Certificat médical initial")
-    consignation_record(mission=m, amount=Decimal("450"), due=date(2026, 7, 1))
-    consignation_record(mission=m, amount=Decimal("1200.5"), due=date(2026, 10, 1), is_complement=True)
+    consignation_record(by=lead, mission=m, amount=Decimal("450"), due=date(2026, 7, 1))
+    consignation_record(by=clerk, mission=m, amount=Decimal("1200.5"), due=date(2026, 10, 1), is_complement=True)
     meeting = countries.aware(date(2026, 7, 10), time(9, 0), "TN")
-    convocation = convocation_create(mission=m, meeting_at=meeting, place="Cabinet, avenue Habib Bourguiba, Sousse")
-    mission_dates_set(mission=m, dires_due=date(2026, 11, 1), fee_requested_on=date(2026, 12, 1))
+    convocation = convocation_create(
+        by=lead, mission=m, meeting_at=meeting, place="Cabinet, avenue Habib Bourguiba, Sousse", on=date(2026, 6, 20)
+    )
+    # only the meetings held enter the report (issue #14)
+    attended = [r.pk for r in convocation.recipients.all()]
+    convocation_record_held(by=lead, convocation=convocation, attended=attended, on=date(2026, 7, 10))
+    mission_dates_set(by=lead, mission=m, dires_due=date(2026, 11, 1), fee_requested_on=date(2026, 11, 16))
     dire_record(mission=m, party=insurer, filed_by=insurer_avocat, received_on=date(2026, 11, 5), text="Dire tardif.")
     for n, new_due in enumerate((date(2027, 2, 15), date(2027, 3, 15))):
         ext = extension_request(
-            by=lead, mission=m, requested_on=date(2027, 1, 1 + n), requested_due=new_due, reason="x"
+            by=lead, mission=m, requested_on=date(2026, 11, 1 + n), requested_due=new_due, reason="x"
         )
-        extension_decide(by=clerk, extension=ext, granted=True, decided_on=date(2027, 1, 2 + n))
+        extension_decide(by=clerk, extension=ext, granted=True, decided_on=date(2026, 11, 2 + n))
     return SimpleNamespace(
         mission=m, users={"expert": lead, "clerk": clerk, "avocat": avocat}, convocation=convocation, lead=lead
     )
@@ -148,10 +153,11 @@ def test_a_meeting_typed_at_nine_in_sousse_is_nine_at_the_court(client, sousse):
     summer time), shown 09h00 on the page; the court's zone ends with the request."""
     m = sousse.mission
     client.force_login(sousse.lead)
-    response = client.post(
-        reverse("cases:mission_convocations", args=[m.pk]),
-        {"meeting_at": "2026-07-17T09:00", "place": "Cabinet", "agenda": "Examen", "method": "lrar"},
-    )
+    with time_machine.travel(datetime(2026, 6, 20, 8, 0, tzinfo=UTC)):  # the day the expert typed it
+        response = client.post(
+            reverse("cases:mission_convocations", args=[m.pk]),
+            {"meeting_at": "2026-07-17T09:00", "place": "Cabinet", "agenda": "Examen", "method": "lrar"},
+        )
     assert response.status_code == 302
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE  # not Africa/Tunis any more
     stored = Convocation.objects.filter(mission=m).latest("pk").meeting_at
@@ -163,13 +169,16 @@ def test_a_meeting_typed_at_nine_in_sousse_is_nine_at_the_court(client, sousse):
 
 def test_a_french_mission_keeps_the_time_of_paris(client):
     """DOMAIN.md §11: 09:00 in Lyon in July is 07:00 UTC (summer time)."""
-    m = factories.mission(court=factories.CourtFactory(code="tj-lyon", name="Tribunal judiciaire de Lyon"))
+    m = factories.mission(
+        court=factories.CourtFactory(code="tj-lyon", name="Tribunal judiciaire de Lyon"), ordered_on=date(2026, 6, 1)
+    )
     factories.party(m, is_victim=True)
     client.force_login(factories.lead_expert(m))
-    client.post(
-        reverse("cases:mission_convocations", args=[m.pk]),
-        {"meeting_at": "2026-07-10T09:00", "place": "Cabinet", "agenda": "Examen", "method": "lrar"},
-    )
+    with time_machine.travel(datetime(2026, 6, 20, 8, 0, tzinfo=UTC)):  # the day the expert typed it
+        client.post(
+            reverse("cases:mission_convocations", args=[m.pk]),
+            {"meeting_at": "2026-07-10T09:00", "place": "Cabinet", "agenda": "Examen", "method": "lrar"},
+        )
     assert m.convocations.get().meeting_at == datetime(2026, 7, 10, 7, 0, tzinfo=UTC)
     page = client.get(reverse("cases:mission_convocations", args=[m.pk])).content.decode()
     assert "10/07/2026 à 09h00" in page and "art. 160 CPC" in page
@@ -200,7 +209,7 @@ def test_the_reports_of_a_tunisian_mission(sousse, tmp_path, pre):
     assert not FRENCH_ARTICLE.search(text), FRENCH_ARTICLE.findall(text)
     assert "RG 2026/4521" in text and "10 juillet 2026 à 09h00" in text
     if pre:
-        assert "Les parties peuvent adresser leurs dires jusqu'au 1 novembre 2026 (CPCC)." in text
+        assert "Les parties peuvent adresser leurs dires jusqu'au 1er novembre 2026 (CPCC)." in text
 
 
 def test_the_calendar_feed_carries_the_time_of_sousse(client, sousse):

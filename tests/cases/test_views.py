@@ -37,7 +37,9 @@ def situation():
 def test_every_route_taking_an_id_answers_404_to_an_outsider(client, situation):
     """Rule 1 (art. 160 CPC): even the existence of a case is secret."""
     m, _, doc = situation
-    convocation = convocation_create(mission=m, meeting_at=timezone.now(), place="Cabinet")
+    convocation = convocation_create(
+        by=factories.lead_expert(m), mission=m, meeting_at=timezone.now(), place="Cabinet", confirm_warnings=True
+    )
     ids = {"pk": m.pk, "recipient_id": convocation.recipients.first().pk, "token": "not-a-token"}
     outsider = factories.expert()
     client.force_login(outsider)

@@ -24,7 +24,7 @@ def test_clerk_tracks_deadlines_records_a_payment_and_an_extension(page):
         ordered_on=today - timedelta(days=90),
         report_due=today + timedelta(days=60),
     )
-    consignation_record(mission=late, amount=1200, due=today - timedelta(days=3))
+    consignation_record(by=factories.lead_expert(late), mission=late, amount=1200, due=today - timedelta(days=3))
     extension_request(
         by=factories.lead_expert(late),
         mission=late,

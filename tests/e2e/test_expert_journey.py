@@ -17,7 +17,7 @@ def test_expert_creates_a_mission_adds_parties_and_uploads_a_piece(page, tmp_pat
     login(page, "dr.martin", factories.PASSWORD)
 
     page.get_by_role("link", name="Nouvelle mission").first.click()
-    page.get_by_label("Juridiction").select_option(label="Tribunal judiciaire de Lyon")
+    page.get_by_label("Juridiction", exact=True).select_option(label="Tribunal judiciaire de Lyon")
     page.get_by_label("Numéro RG").fill("26/01234")
     page.get_by_label("Intitulé de l'affaire").fill("Dupont c/ Atlas Assurances")
     page.get_by_label("Cadre").select_option("road_accident")
@@ -40,7 +40,7 @@ def test_expert_creates_a_mission_adds_parties_and_uploads_a_piece(page, tmp_pat
     page.get_by_text("Partie « Alice Dupont » ajoutée.").wait_for()
     page.locator("#id_party-name").fill("Atlas Assurances")
     page.locator("#id_party-role").select_option("defendeur")
-    page.get_by_label("Assureur").check()
+    page.locator("#id_party-is_insurer").check()
     page.get_by_role("button", name="Ajouter la partie").click()
     page.get_by_text("Partie « Atlas Assurances » ajoutée.").wait_for()
     assert list(mission.parties.values_list("name", flat=True)) == ["Alice Dupont", "Atlas Assurances"]

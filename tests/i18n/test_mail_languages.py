@@ -19,7 +19,7 @@ def test_a_reminder_reaches_each_reader_in_his_own_language():
     expert = factories.expert(email="expert@exemple.tn", language="fr")
     clerk = factories.clerk(tunis, email="greffe@exemple.tn", language="ar")
     m = factories.mission(court=tunis, expert_user=expert)
-    consignation_record(mission=m, amount=450, due=date(2026, 10, 1))
+    consignation_record(by=expert, mission=m, amount=450, due=date(2026, 10, 1))
     assert reminders_scan(today=date(2026, 10, 2)) == 1
     by_address = {message.to[0]: message for message in mail.outbox}
     assert set(by_address) == {expert.email, clerk.email}

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases import deadlines
 from cases.choices import MissionStatus
-from cases.models import Document
+from cases.models import Document, Mission
 from cases.services.dires import dire_answer, dire_record
 from cases.services.missions import designation_respond, mission_transition
 from reports.builder import report_data, report_for
@@ -57,6 +57,11 @@ def _start(mission):
     with transaction.atomic():
         designation_respond(by=lead, mission=mission, accept=True)
         mission_transition(by=lead, mission=mission, to=MissionStatus.IN_PROGRESS)
+
+
+def _end_dires_period(mission):
+    """The deposit waits for the end of the dires period (art. 276 CPC; reports.guards)."""
+    Mission.objects.filter(pk=mission.pk).update(dires_due=timezone.localdate() - timedelta(days=1))
 
 
 def _co_expert(mission, user):
@@ -171,7 +176,10 @@ def test_pre_report_opens_the_dires_period_and_the_deposit_freezes_the_pdf(
     _start(mission)
     due = timezone.localdate() + timedelta(days=30)
     with django_capture_on_commit_callbacks(execute=True):
-        job = render_request(mission=mission, user=expert, kind=RenderJob.Kind.PRE_REPORT, dires_due=due)
+        # no meeting in this file: the expert confirms it (reports.guards, art. 160 CPC)
+        job = render_request(
+            mission=mission, user=expert, kind=RenderJob.Kind.PRE_REPORT, dires_due=due, confirmed=["no-meeting-held"]
+        )
     job.refresh_from_db()
     assert job.status == RenderJob.Status.DONE, job.error
     mission.refresh_from_db()
@@ -192,11 +200,13 @@ def test_pre_report_opens_the_dires_period_and_the_deposit_freezes_the_pdf(
         filed_by=users["me.atlas"],
     )
     dire_answer(
+        by=expert,
         dire=dire,
         answer="La durée est justifiée par les certificats de prolongation.",
         answered_on=timezone.localdate(),
     )
     _answer_all(mission, expert)
+    _end_dires_period(mission)
     with django_capture_on_commit_callbacks(execute=True):
         job = render_request(mission=mission, user=expert, kind=RenderJob.Kind.FINAL)
     job.refresh_from_db()
@@ -216,8 +226,8 @@ def test_pre_report_opens_the_dires_period_and_the_deposit_freezes_the_pdf(
     report_save(
         report=report, user=expert, expected_revision=report.revision, fields={"reserves": "Arthrose à surveiller."}
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        job = render_request(mission=mission, user=expert, kind=RenderJob.Kind.FINAL)
+    with django_capture_on_commit_callbacks(execute=True):  # a complement says why (reports.guards)
+        job = render_request(mission=mission, user=expert, kind=RenderJob.Kind.FINAL, reason="Réserves précisées.")
     job.refresh_from_db()
     assert job.version.kind == VersionKind.COMPLEMENT and job.version.number == 3
     assert "greffe.lyon@example.org" in mail.outbox[-1].to  # the court is told of a deposit
@@ -234,7 +244,10 @@ def test_deposited_report_carries_each_dire_with_the_expert_s_answer(lyon_report
         filed_by=users["me.atlas"],
     )
     dire_answer(
-        dire=dire, answer="La date retenue est celle du certificat du médecin traitant.", answered_on=date(2026, 11, 10)
+        by=users["dr.martin"],
+        dire=dire,
+        answer="La date retenue est celle du certificat du médecin traitant.",
+        answered_on=date(2026, 11, 10),
     )
     flat = " ".join(render_report(mission, tmp_path).split())
     assert "Réponses aux dires" in flat
@@ -322,8 +335,15 @@ def test_the_clerk_sees_the_pre_report_and_the_deposit_in_the_procedural_timelin
     _start(mission)
     due = timezone.localdate() + timedelta(days=21)
     with django_capture_on_commit_callbacks(execute=True):
-        render_request(mission=mission, user=users["dr.martin"], kind=RenderJob.Kind.PRE_REPORT, dires_due=due)
+        render_request(
+            mission=mission,
+            user=users["dr.martin"],
+            kind=RenderJob.Kind.PRE_REPORT,
+            dires_due=due,
+            confirmed=["no-meeting-held"],
+        )
     _answer_all(mission, users["dr.martin"])
+    _end_dires_period(mission)
     with django_capture_on_commit_callbacks(execute=True):
         render_request(mission=mission, user=users["dr.martin"], kind=RenderJob.Kind.FINAL)
     client.force_login(users["greffe.lyon"])

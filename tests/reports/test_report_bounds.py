@@ -14,6 +14,7 @@ from cases.models import Dire
 from cases.services.dires import dire_answer, dire_prepare, dire_record
 from cases.validators import DEFAULT_DIRE_MAX_CHARS
 from reports.builder import build_report, report_dires
+from tests import factories
 from tests.reports.conftest import pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_a_dire_over_the_limit_is_refused_by_the_form_and_by_the_service(client,
     assert list(caught.value.message_dict) == ["text"]
     dire = Dire.objects.get()
     with pytest.raises(ValidationError) as caught:
-        dire_answer(dire=dire, answer="z" * 501, answered_on=date(2026, 11, 10))
+        dire_answer(by=factories.lead_expert(mission), dire=dire, answer="z" * 501, answered_on=date(2026, 11, 10))
     assert list(caught.value.message_dict) == ["answer"]
 
     client.force_login(users["dr.martin"])  # the experts' answer is bounded the same way
@@ -66,7 +67,12 @@ def test_report_dires_keep_every_answer_and_count_the_rest(lyon_report, settings
         dire_record(mission=mission, party=insurer, received_on=date(2026, 11, 1) + timedelta(days=i), text=f"D{i}")
         for i in range(5)
     ]
-    dire_answer(dire=dires[3], answer="Réponse au quatrième dire.", answered_on=date(2026, 11, 20))
+    dire_answer(
+        by=factories.lead_expert(mission),
+        dire=dires[3],
+        answer="Réponse au quatrième dire.",
+        answered_on=date(2026, 11, 20),
+    )
     section = report_dires(list(Dire.objects.select_related("party").order_by("received_on")))
     assert [(item.dire.text, item.reproduced) for item in section.items] == [("D0", True), ("D1", True), ("D3", False)]
     (others,) = section.others
@@ -96,7 +102,12 @@ def test_the_largest_allowed_dires_render_within_a_bounded_page_count(lyon_repor
         dire_record(mission=mission, party=insurer, received_on=day, text="x" * (limit + 1))
     Dire.objects.create(mission=mission, party=insurer, received_on=day, text="y " * 600_000)  # legacy
     last = Dire.objects.order_by("-pk").first()
-    dire_answer(dire=last, answer="Ce dire reprend les précédents ; il n'appelle pas d'autre réponse.", answered_on=day)
+    dire_answer(
+        by=factories.lead_expert(mission),
+        dire=last,
+        answer="Ce dire reprend les précédents ; il n'appelle pas d'autre réponse.",
+        answered_on=day,
+    )
 
     started = time.monotonic()
     built = build_report(mission)
